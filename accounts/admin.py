@@ -1,0 +1,59 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import Membership, Municipality, Organisation, Team, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user", "team"]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "agb_code"]
+    list_filter = ["kind", "municipalities"]
+    search_fields = ["name", "agb_code"]
+    filter_horizontal = ["municipalities"]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "municipality", "area"]
+    list_filter = ["kind", "municipality"]
+    search_fields = ["name", "area"]
+    list_select_related = ["municipality"]
+    inlines = [MembershipInline]
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        services.team_ensure_group(team=obj)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):  # type: ignore[no-untyped-def]
+        super().save_formset(request, form, formset, change)
+        for user in {m.user for m in Membership.objects.filter(team=form.instance).select_related("user")} | {
+            f.instance.user for f in formset.forms if f.instance.user_id
+        }:
+            services.user_sync_team_groups(user=user)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "first_name", "last_name", "email", "organisation", "is_active", "is_staff"]
+    list_filter = ["is_active", "is_staff", "memberships__role", "memberships__team__municipality", "organisation"]
+    search_fields = ["username", "first_name", "last_name", "email"]
+    inlines = [MembershipInline]
+    fieldsets = (*DjangoUserAdmin.fieldsets, (_("Partnerorganisatie"), {"fields": ["organisation"]}))
+
+    def save_formset(self, request, form, formset, change):  # type: ignore[no-untyped-def]
+        super().save_formset(request, form, formset, change)
+        services.user_sync_team_groups(user=form.instance)

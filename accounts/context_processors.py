@@ -1,0 +1,52 @@
+"""Navigation per role: each role sees the entries that belong to its work."""
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from .constants import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset[str]
+
+    def url(self) -> str | None:
+        try:
+            return reverse(self.url_name)
+        except NoReverseMatch:
+            return None
+
+
+CASEWORK = frozenset({Role.REGISSEUR, Role.TEAMLEIDER, Role.EXPERT})
+
+NAVIGATION: list[NavItem] = [
+    NavItem(_("Overzicht"), "home", frozenset(Role.values)),
+    NavItem(_("Mijn dossiers"), "cases:list", CASEWORK),
+    NavItem(_("Aanmeldingen"), "intake:inbox", frozenset({Role.REGISSEUR, Role.TEAMLEIDER})),
+    NavItem(_("Expertiseteam"), "arrangements:escalations", frozenset({Role.EXPERT})),
+    NavItem(_("Teamoverzicht"), "cases:team", frozenset({Role.TEAMLEIDER})),
+    NavItem(_("Budget"), "budget:dashboard", frozenset({Role.CONTROLLER})),
+    NavItem(_("Rapportages"), "reports:list", frozenset({Role.TEAMLEIDER, Role.CONTROLLER})),
+    NavItem(_("Beheer"), "admin:index", frozenset({Role.STAFF})),
+]
+
+
+def navigation(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    roles = set(user.roles)
+    if user.is_superuser:
+        roles.add(Role.STAFF)
+    items = []
+    for item in NAVIGATION:
+        if roles & item.roles:
+            url = item.url()
+            if url is not None:
+                items.append({"label": item.label, "url": url, "active": request.path == url})
+    return {"nav_items": items, "user_roles": sorted(roles)}

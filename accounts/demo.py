@@ -1,0 +1,92 @@
+"""Demo organisation: municipalities, teams and one user per role. Demo-only passwords."""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from . import services
+from .constants import OrganisationKind, Role, TeamKind
+from .models import Municipality, Organisation, Team, User
+
+DEMO_PASSWORD = "demo-wachtwoord-2026"  # noqa: S105 - documented demo-only password
+
+MUNICIPALITIES = [("Lochem", "0262"), ("Zutphen", "0301")]
+
+TEAMS = {
+    "Lochem": [
+        ("Sociaal wijkteam Lochem", TeamKind.WIJKTEAM, "Lochem-stad"),
+        ("Sociaal wijkteam Gorssel", TeamKind.WIJKTEAM, "Gorssel en Eefde"),
+        ("CJG Lochem", TeamKind.CJG, "gemeente Lochem"),
+        ("Zorgloket Lochem", TeamKind.LOKET, "gemeente Lochem"),
+        ("Expertiseteam Lochem", TeamKind.EXPERTISETEAM, "gemeente Lochem"),
+    ],
+    "Zutphen": [
+        ("Sociaal wijkteam Zutphen-Noord", TeamKind.WIJKTEAM, "Noordveen en De Hoven"),
+        ("CJG Zutphen", TeamKind.CJG, "gemeente Zutphen"),
+        ("Het Plein Zutphen", TeamKind.LOKET, "gemeente Zutphen"),
+        ("Expertiseteam Zutphen", TeamKind.EXPERTISETEAM, "gemeente Zutphen"),
+    ],
+}
+
+# username, first name, last name, municipality, team, role
+USERS = [
+    ("regisseur", "Anne", "de Vries", "Lochem", "Sociaal wijkteam Lochem", Role.REGISSEUR),
+    ("collega", "Bram", "Jansen", "Lochem", "Sociaal wijkteam Lochem", Role.REGISSEUR),
+    ("teamleider", "Carla", "Bosman", "Lochem", "Sociaal wijkteam Lochem", Role.TEAMLEIDER),
+    ("expert", "Dirk", "Mulder", "Lochem", "Expertiseteam Lochem", Role.EXPERT),
+    ("controller", "Hilde", "Smit", "Lochem", "Sociaal wijkteam Lochem", Role.CONTROLLER),
+    ("beheerder", "Erik", "Visser", "Lochem", "Zorgloket Lochem", Role.STAFF),
+    ("regisseur.zutphen", "Fatima", "El Amrani", "Zutphen", "Sociaal wijkteam Zutphen-Noord", Role.REGISSEUR),
+    ("teamleider.zutphen", "Gerrit", "Hendriks", "Zutphen", "Sociaal wijkteam Zutphen-Noord", Role.TEAMLEIDER),
+    ("controller.zutphen", "Ilse", "Dekker", "Zutphen", "Het Plein Zutphen", Role.CONTROLLER),
+]
+
+ORGANISATIONS = [
+    ("Zorgaanbieder De Berkel", OrganisationKind.ZORGAANBIEDER, "Lochem", "Zutphen"),
+    ("Basisschool De Wegwijzer", OrganisationKind.SCHOOL, "Lochem"),
+    ("GGD Noord- en Oost-Gelderland", OrganisationKind.GGD, "Lochem", "Zutphen"),
+    ("Woonstichting De Woonplaats", OrganisationKind.WONINGCORPORATIE, "Zutphen"),
+]
+
+FUNCTIONAL_ADMIN_GROUP = "Functioneel beheer"
+FUNCTIONAL_ADMIN_MODELS = ["municipality", "team", "membership", "user", "organisation", "auditevent"]
+
+
+def functional_admin_group() -> Group:
+    group, _ = Group.objects.get_or_create(name=FUNCTIONAL_ADMIN_GROUP)
+    perms = Permission.objects.filter(
+        content_type__app_label__in=["accounts", "audit"], content_type__model__in=FUNCTIONAL_ADMIN_MODELS
+    )
+    group.permissions.set(perms)
+    return group
+
+
+@transaction.atomic
+def seed_organisation() -> dict[str, User]:
+    """Idempotent: running it twice changes nothing."""
+    municipalities = {
+        name: Municipality.objects.get_or_create(name=name, defaults={"code": code})[0] for name, code in MUNICIPALITIES
+    }
+    teams: dict[str, Team] = {}
+    for mname, rows in TEAMS.items():
+        for name, kind, area in rows:
+            team = Team.objects.filter(municipality=municipalities[mname], name=name).first()
+            if team is None:
+                team = services.team_create(municipality=municipalities[mname], name=name, kind=kind, area=area)
+            teams[name] = team
+    for name, kind, *mnames in ORGANISATIONS:
+        org, _ = Organisation.objects.get_or_create(name=name, defaults={"kind": kind})
+        org.municipalities.add(*(municipalities[m] for m in mnames))
+    admin_group = functional_admin_group()
+    users: dict[str, User] = {}
+    for username, first, last, _mname, team_name, role in USERS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, first_name=first, last_name=last, email=f"{username}@demo.invalid")
+            user.set_password(DEMO_PASSWORD)
+            user.is_staff = role == Role.STAFF
+            user.save()
+        if role == Role.STAFF:
+            user.groups.add(admin_group)
+        services.membership_add(user=user, team=teams[team_name], role=role)
+        users[username] = user
+    return users

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Refresh the vendored front-end assets from npm (package.json pins the versions).
+# The copies under static/vendor/ are committed so that installing the app needs no npm.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+npm ci --no-audit --no-fund
+cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+cp node_modules/axe-core/axe.min.js static/vendor/axe.min.js
+cp node_modules/@utrecht/component-library-css/dist/index.css static/vendor/utrecht-components.css
+cp node_modules/@utrecht/design-tokens/dist/theme.css static/vendor/utrecht-theme.css
+cp node_modules/chart.js/dist/chart.umd.min.js static/vendor/chart.umd.min.js
+echo "vendored into static/vendor/"

@@ -1,0 +1,88 @@
+"""The one place that writes audit events: who, when, what, why.
+
+`audit_write` for every change, `audit_read` for every read of case content. Only
+identifiers and field names go in; callers pass `changes` as {field: [before, after]}
+and mark sensitive fields so that their values are never copied (see SENSITIVE).
+"""
+
+from typing import Any
+from uuid import UUID
+
+from django.db import models
+
+from audit.models import AuditEvent, EventKind
+
+# Field names whose values are never written to the log, only the fact that they changed.
+SENSITIVE = frozenset({"bsn", "bsn_encrypted", "bsn_index", "password", "text", "note", "question"})
+REDACTED = "[gewijzigd]"
+
+
+def _target(obj: models.Model | None) -> tuple[str, str]:
+    if obj is None:
+        return "", ""
+    public_id = getattr(obj, "uuid", None) or getattr(obj, "number", None) or obj.pk
+    return obj._meta.label_lower, str(public_id)
+
+
+def _clean_changes(changes: dict[str, Any] | None) -> dict[str, Any]:
+    cleaned: dict[str, Any] = {}
+    for field, value in (changes or {}).items():
+        if field in SENSITIVE:
+            cleaned[field] = REDACTED
+        else:
+            cleaned[field] = (
+                [None if v is None else str(v) for v in value] if isinstance(value, list | tuple) else str(value)
+            )
+    return cleaned
+
+
+def audit_write(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None,
+    changes: dict[str, Any] | None = None,
+    case_uuid: UUID | None = None,
+    purpose: str = "",
+    flagged: bool = False,
+) -> AuditEvent:
+    target_type, target_id = _target(obj)
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        kind=EventKind.WRITE,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        case_uuid=case_uuid,
+        changes=_clean_changes(changes),
+        purpose=purpose,
+        flagged=flagged,
+    )
+
+
+def audit_read(
+    *,
+    actor: Any,
+    obj: models.Model,
+    case_uuid: UUID | None,
+    view: str,
+    purpose: str = "",
+    flagged: bool = False,
+) -> AuditEvent:
+    target_type, target_id = _target(obj)
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        kind=EventKind.READ,
+        action="read",
+        target_type=target_type,
+        target_id=target_id,
+        case_uuid=case_uuid,
+        view=view,
+        purpose=purpose,
+        flagged=flagged,
+    )
+
+
+def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [old, new]} for the fields whose value differs."""
+    return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}

@@ -1,0 +1,16 @@
+"""Test settings: PostgreSQL and Redis by default (the machines run them), fast hashing."""
+
+from .base import *  # noqa: F403
+from .base import DATABASES, env
+
+DATABASES["default"] = env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/socialdomain")
+DATABASES["default"]["OPTIONS"] = {"options": "-c jit=off"}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/5")
+CELERY_BROKER_URL = REDIS_URL
+CELERY_RESULT_BACKEND = REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = False
+FIELD_ENCRYPTION_KEYS = ["dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktdGVzdC0="]
+BLIND_INDEX_KEY = "test-blind-index-key"
+AXES_FAILURE_LIMIT = 3

@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from accounts import views as account_views
+
+admin.site.site_header = _("Sociaal Domein – beheer")
+admin.site.site_title = _("Sociaal Domein")
+admin.site.index_title = _("Functioneel beheer")
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("health", account_views.health, name="health"),
+    path("inloggen/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("wachtwoord/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("wachtwoord/gewijzigd/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("beheer/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()
+
+handler403 = "socialdomain.errors.permission_denied"
+handler404 = "socialdomain.errors.page_not_found"
+handler500 = "socialdomain.errors.server_error"
