@@ -1,0 +1,276 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from socialdomain.authz import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from . import bsn as bsn_crypto
+from .constants import (
+    CaseOutcome,
+    CaseStatus,
+    ConsentMethod,
+    ConsentPurpose,
+    Line,
+    MemberRole,
+    NetworkRelation,
+    RegisseurChangeReason,
+)
+from .querysets import CaseQuerySet
+
+
+class Person(models.Model):
+    """A citizen, stored once and reused ("ask once, use many times").
+
+    The BSN is never stored in plain text: `bsn_encrypted` holds the Fernet token and
+    `bsn_index` an HMAC blind index for exact lookups (see cases/bsn.py).
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    first_name = models.CharField(_("voornaam"), max_length=100)
+    last_name = models.CharField(_("achternaam"), max_length=150)
+    birth_date = models.DateField(_("geboortedatum"))
+    bsn_encrypted = models.TextField(_("BSN (versleuteld)"), blank=True, editable=False)
+    bsn_index = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    phone = models.CharField(_("telefoon"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    address = models.CharField(_("adres"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("persoon")
+        verbose_name_plural = _("personen")
+        indexes = [models.Index(fields=["last_name", "birth_date"], name="person_name_birth")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @cached_property
+    def bsn(self) -> str:
+        return bsn_crypto.decrypt_bsn(self.bsn_encrypted) if self.bsn_encrypted else ""
+
+    @property
+    def bsn_masked(self) -> str:
+        return bsn_crypto.mask_bsn(self.bsn)
+
+    def set_bsn(self, value: str) -> None:
+        value = bsn_crypto.normalise_bsn(value) if value else ""
+        self.bsn_encrypted = bsn_crypto.encrypt_bsn(value) if value else ""
+        self.bsn_index = bsn_crypto.bsn_blind_index(value) if value else None
+        self.__dict__.pop("bsn", None)
+
+    @property
+    def age(self) -> int:
+        today = timezone.localdate()
+        b = self.birth_date
+        return today.year - b.year - ((today.month, today.day) < (b.month, b.day))
+
+
+class Household(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    municipality = models.ForeignKey(
+        "accounts.Municipality", on_delete=models.PROTECT, related_name="households", verbose_name=_("gemeente")
+    )
+    name = models.CharField(_("naam"), max_length=150, help_text=_("Bijvoorbeeld: gezin De Vries."))
+    address = models.CharField(_("adres"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("huishouden")
+        verbose_name_plural = _("huishoudens")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HouseholdMember(models.Model):
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("persoon"))
+    role = models.CharField(_("rol in huishouden"), max_length=16, choices=MemberRole.choices)
+
+    class Meta:
+        verbose_name = _("gezinslid")
+        verbose_name_plural = _("gezinsleden")
+        constraints = [models.UniqueConstraint(fields=["household", "person"], name="member_unique_person")]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_role_display()})"
+
+
+class NetworkContact(models.Model):
+    """Someone around the household: relative, neighbour, volunteer, professional."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="network")
+    name = models.CharField(_("naam"), max_length=150)
+    relation = models.CharField(_("relatie"), max_length=16, choices=NetworkRelation.choices)
+    organisation = models.CharField(_("organisatie"), max_length=150, blank=True)
+    phone = models.CharField(_("telefoon"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    note = models.CharField(_("toelichting"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("netwerkcontact")
+        verbose_name_plural = _("netwerk")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_relation_display()})"
+
+
+class Case(models.Model):
+    """The one case of a household ("1 gezin, 1 plan, 1 regisseur").
+
+    Access is per case: the regisseur (and the team leader of the team) implicitly,
+    colleagues and teams through guardian grants (`CaseUserObjectPermission`,
+    `CaseGroupObjectPermission`): view_case = read along, change_case = record.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    number = models.CharField(_("dossiernummer"), max_length=20, unique=True, editable=False)
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="cases", verbose_name=_("huishouden")
+    )
+    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="cases", verbose_name=_("team"))
+    regisseur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="cases_as_regisseur",
+        verbose_name=_("regisseur"),
+    )
+    line = models.CharField(_("lijn"), max_length=8, choices=Line.choices, default=Line.SECOND)
+    status = models.CharField(_("status"), max_length=8, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    opened_on = models.DateField(_("geopend op"), default=timezone.localdate)
+    closed_on = models.DateField(_("gesloten op"), null=True, blank=True)
+    outcome = models.CharField(_("uitkomst"), max_length=16, choices=CaseOutcome.choices, blank=True)
+    close_reason = models.CharField(_("toelichting bij sluiten"), max_length=500, blank=True)
+    safety_flag = models.BooleanField(_("veiligheidssignaal"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household"], condition=Q(status="open"), name="case_one_open_per_household"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open", closed_on__isnull=True) | Q(status="closed", closed_on__isnull=False),
+                name="case_closed_on_matches_status",
+            ),
+        ]
+        indexes = [
+            # "My cases" sorted by recency: the index matches filter + sort.
+            models.Index(fields=["regisseur", "-updated_at"], name="case_regisseur_recent"),
+            models.Index(fields=["team", "-updated_at"], name="case_team_recent"),
+            models.Index(fields=["-updated_at"], name="case_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == CaseStatus.OPEN
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    """Direct-FK guardian table: a case shared with one colleague."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        indexes = [models.Index(fields=["user", "permission", "content_object"], name="caseuserperm_lookup")]
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    """Direct-FK guardian table: a case shared with a whole team (its group)."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        indexes = [models.Index(fields=["group", "permission", "content_object"], name="casegroupperm_lookup")]
+
+
+class RegisseurChange(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="regisseur_changes")
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("reden"), max_length=16, choices=RegisseurChangeReason.choices)
+    note = models.CharField(_("toelichting"), max_length=500, blank=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("regisseurswissel")
+        verbose_name_plural = _("regisseurswissels")
+        ordering = ["changed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case} → {self.to_user}"
+
+
+class CaseNote(models.Model):
+    """A journal entry on the case."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("notitie"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("journaalnotitie")
+        verbose_name_plural = _("journaal")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.created_at:%Y-%m-%d}"
+
+
+class Consent(models.Model):
+    """Consent of one household member for one purpose; a new row for each change."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    member = models.ForeignKey(HouseholdMember, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("doel"), max_length=16, choices=ConsentPurpose.choices)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("organisatie")
+    )
+    given = models.BooleanField(_("toestemming gegeven"))
+    method = models.CharField(_("hoe"), max_length=8, choices=ConsentMethod.choices)
+    date = models.DateField(_("datum"), default=timezone.localdate)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("toestemming")
+        verbose_name_plural = _("toestemmingen")
+        ordering = ["-date", "-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.get_purpose_display()}: {self.given}"
+
+
+class CaseNumberSequence(models.Model):
+    """One row per year, locked while handing out the next case number."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"

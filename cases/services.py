@@ -1,0 +1,307 @@
+"""Writes on persons, households and cases. Every write is atomic, validated and audited."""
+
+import datetime
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Team, User
+from socialdomain import authz
+from socialdomain.audit import audit_write, changes_between
+
+from . import permissions
+from .bsn import normalise_bsn, validate_bsn
+from .constants import Access, CaseStatus, Line, RegisseurChangeReason
+from .models import (
+    Case,
+    CaseNote,
+    CaseNumberSequence,
+    Consent,
+    Household,
+    HouseholdMember,
+    NetworkContact,
+    Person,
+    RegisseurChange,
+)
+from .selectors import person_find_by_bsn
+
+
+def _snapshot(obj: Any, fields: list[str]) -> dict[str, Any]:
+    return {f: getattr(obj, f) for f in fields}
+
+
+@transaction.atomic
+def person_get_or_create(
+    *,
+    actor: User,
+    first_name: str,
+    last_name: str,
+    birth_date: datetime.date,
+    bsn: str = "",
+    phone: str = "",
+    email: str = "",
+    address: str = "",
+) -> tuple[Person, bool]:
+    """Find a person by BSN (blind index) or create them: a person is stored once.
+
+    Raises ValidationError for an invalid BSN or a birth date in the future.
+    """
+    if bsn:
+        validate_bsn(bsn)
+        existing = person_find_by_bsn(bsn=bsn)
+        if existing is not None:
+            return existing, False
+    if birth_date and birth_date > timezone.localdate():
+        raise ValidationError({"birth_date": _("De geboortedatum ligt in de toekomst.")})
+    person = Person(
+        first_name=first_name, last_name=last_name, birth_date=birth_date, phone=phone, email=email, address=address
+    )
+    if bsn:
+        person.set_bsn(normalise_bsn(bsn))
+    person.full_clean()
+    person.save()
+    audit_write(actor=actor, action="person_create", obj=person, changes={"bsn": ["", "*"]} if bsn else {})
+    return person, True
+
+
+@transaction.atomic
+def household_create(*, actor: User, municipality_id: int, name: str, address: str = "") -> Household:
+    household = Household(municipality_id=municipality_id, name=name, address=address)
+    household.full_clean()
+    household.save()
+    audit_write(actor=actor, action="household_create", obj=household, changes={"name": [None, name]})
+    return household
+
+
+@transaction.atomic
+def member_add(
+    *, actor: User, household: Household, person: Person, role: str, case: Case | None = None
+) -> HouseholdMember:
+    """Add a person to a household (idempotent for the same person)."""
+    member, created = HouseholdMember.objects.get_or_create(household=household, person=person, defaults={"role": role})
+    if created:
+        member.full_clean()
+        audit_write(
+            actor=actor,
+            action="member_add",
+            obj=member.person,
+            changes={"role": [None, role]},
+            case_uuid=case.uuid if case else None,
+        )
+    return member
+
+
+@transaction.atomic
+def network_contact_add(*, actor: User, case: Case, **fields: Any) -> NetworkContact:
+    contact = NetworkContact(household=case.household, **fields)
+    contact.full_clean()
+    contact.save()
+    audit_write(
+        actor=actor,
+        action="network_add",
+        obj=contact,
+        case_uuid=case.uuid,
+        changes={"relation": [None, contact.relation]},
+    )
+    return contact
+
+
+def _next_case_number() -> str:
+    year = timezone.localdate().year
+    # Row lock on the year's counter: concurrent openings get distinct numbers.
+    seq, _created = CaseNumberSequence.objects.select_for_update().get_or_create(year=year)
+    seq.last += 1
+    seq.save(update_fields=["last"])
+    return f"{year}-{seq.last:05d}"
+
+
+@transaction.atomic
+def case_open(
+    *,
+    actor: User,
+    household: Household,
+    team: Team,
+    regisseur: User,
+    line: str = Line.SECOND,
+    safety_flag: bool = False,
+) -> Case:
+    """Open the household's case. A household has at most one open case (DB constraint).
+
+    Raises PermissionDenied if the actor may not open cases for the team, ValidationError
+    if the household already has an open case.
+    """
+    if not permissions.can_open_case_for_team(actor, team.pk):
+        raise PermissionDenied
+    if Case.objects.filter(household=household, status=CaseStatus.OPEN).exists():
+        raise ValidationError({"household": _("Dit huishouden heeft al een open dossier.")}, code="duplicate_open_case")
+    case = Case(
+        household=household,
+        team=team,
+        regisseur=regisseur,
+        line=line,
+        safety_flag=safety_flag,
+        number=_next_case_number(),
+    )
+    case.full_clean(exclude=["household"])
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError as exc:  # a concurrent opening won the race
+        raise ValidationError({"household": _("Dit huishouden heeft al een open dossier.")}) from exc
+    RegisseurChange.objects.create(case=case, to_user=regisseur, reason=RegisseurChangeReason.INITIAL, changed_by=actor)
+    audit_write(
+        actor=actor,
+        action="case_open",
+        obj=case,
+        case_uuid=case.uuid,
+        changes={"team": [None, team.pk], "regisseur": [None, regisseur.pk], "line": [None, line]},
+    )
+    return case
+
+
+CASE_EDITABLE = ["line"]
+
+
+@transaction.atomic
+def case_update(*, actor: User, case: Case, **fields: Any) -> Case:
+    if not permissions.can_write(actor, case):
+        raise PermissionDenied
+    before = _snapshot(case, list(fields))
+    for name, value in fields.items():
+        setattr(case, name, value)
+    case.full_clean(exclude=["household"])
+    case.save(update_fields=[*fields, "updated_at"])
+    audit_write(
+        actor=actor, action="case_update", obj=case, case_uuid=case.uuid, changes=changes_between(before, fields)
+    )
+    return case
+
+
+def _touch(case: Case) -> None:
+    case.save(update_fields=["updated_at"])
+
+
+@transaction.atomic
+def case_share(*, actor: User, case: Case, access: str, user: User | None = None, team: Team | None = None) -> None:
+    """Share a case with a colleague or a whole team, read-only or read + write.
+
+    Changing the access of an existing share replaces it (write → read takes write away).
+    """
+    if not permissions.can_share(actor, case):
+        raise PermissionDenied
+    if (user is None) == (team is None):
+        raise ValidationError(_("Kies een collega of een team."))
+    principal: User | Group = user if user is not None else team.group  # type: ignore[union-attr]
+    authz.grant(codename=permissions.VIEW, to=principal, obj=case)
+    if access == Access.WRITE:
+        authz.grant(codename=permissions.CHANGE, to=principal, obj=case)
+    else:
+        authz.revoke(codename=permissions.CHANGE, frm=principal, obj=case)
+    _touch(case)
+    audit_write(
+        actor=actor,
+        action="case_share",
+        obj=case,
+        case_uuid=case.uuid,
+        changes={"user" if user else "team": [None, principal.pk], "access": [None, access]},
+    )
+
+
+@transaction.atomic
+def case_unshare(*, actor: User, case: Case, user: User | None = None, team: Team | None = None) -> None:
+    """Revoke a share at once (read and write)."""
+    if not permissions.can_share(actor, case):
+        raise PermissionDenied
+    principal: User | Group = user if user is not None else team.group  # type: ignore[union-attr]
+    authz.revoke(codename=permissions.CHANGE, frm=principal, obj=case)
+    authz.revoke(codename=permissions.VIEW, frm=principal, obj=case)
+    _touch(case)
+    audit_write(
+        actor=actor, action="case_unshare", obj=case, case_uuid=case.uuid, changes={"principal": [principal.pk, None]}
+    )
+
+
+@transaction.atomic
+def case_reassign(*, actor: User, case: Case, regisseur: User, reason: str, note: str = "") -> Case:
+    """Change the regisseur (team leader only). Write moves with the role: the old
+    regisseur keeps nothing unless a share gives it."""
+    if not permissions.can_reassign(actor, case):
+        raise PermissionDenied
+    if reason not in RegisseurChangeReason.values or reason == RegisseurChangeReason.INITIAL:
+        raise ValidationError({"reason": _("Kies een reden voor de wissel.")})
+    if regisseur.pk == case.regisseur_id:
+        raise ValidationError({"regisseur": _("Deze collega is al de regisseur.")})
+    old = case.regisseur
+    case.regisseur = regisseur
+    case.save(update_fields=["regisseur", "updated_at"])
+    RegisseurChange.objects.create(
+        case=case, from_user=old, to_user=regisseur, reason=reason, note=note, changed_by=actor
+    )
+    audit_write(
+        actor=actor,
+        action="case_reassign",
+        obj=case,
+        case_uuid=case.uuid,
+        changes={"regisseur": [old.pk, regisseur.pk], "reason": [None, reason]},
+    )
+    return case
+
+
+@transaction.atomic
+def case_close(*, actor: User, case: Case, outcome: str, reason: str = "") -> Case:
+    if not permissions.can_write(actor, case):
+        raise PermissionDenied
+    if not case.is_open:
+        raise ValidationError(_("Dit dossier is al gesloten."))
+    before = _snapshot(case, ["status", "outcome"])
+    case.status = CaseStatus.CLOSED
+    case.closed_on = timezone.localdate()
+    case.outcome = outcome
+    case.close_reason = reason
+    case.full_clean(exclude=["household"])
+    case.save(update_fields=["status", "closed_on", "outcome", "close_reason", "updated_at"])
+    audit_write(
+        actor=actor,
+        action="case_close",
+        obj=case,
+        case_uuid=case.uuid,
+        changes=changes_between(before, {"status": case.status, "outcome": outcome}),
+    )
+    return case
+
+
+@transaction.atomic
+def note_add(*, actor: User, case: Case, text: str) -> CaseNote:
+    if not permissions.can_write(actor, case):
+        raise PermissionDenied
+    note = CaseNote(case=case, author=actor, text=text)
+    note.full_clean()
+    note.save()
+    _touch(case)
+    audit_write(actor=actor, action="note_add", obj=note, case_uuid=case.uuid, changes={"text": [None, "*"]})
+    return note
+
+
+@transaction.atomic
+def consent_record(
+    *, actor: User, case: Case, member: HouseholdMember, purpose: str, given: bool, method: str, **fields: Any
+) -> Consent:
+    if not permissions.can_write(actor, case):
+        raise PermissionDenied
+    if member.household_id != case.household_id:
+        raise ValidationError({"member": _("Deze persoon hoort niet bij dit huishouden.")})
+    consent = Consent(member=member, purpose=purpose, given=given, method=method, recorded_by=actor, **fields)
+    consent.full_clean()
+    consent.save()
+    audit_write(
+        actor=actor,
+        action="consent_record",
+        obj=consent,
+        case_uuid=case.uuid,
+        changes={"purpose": [None, purpose], "given": [None, given]},
+    )
+    return consent
