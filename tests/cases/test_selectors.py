@@ -19,4 +19,5 @@ def test_case_list_shows_own_and_shared_cases_only(make_user, team):
     with CaptureQueriesContext(connection) as ctx:
         assert set(case_list_for_user(user=r)) == {c1, c2}
         assert case_list_for_user(user=r).count() == 2
+    assert len(ctx.captured_queries) == 2
     assert set(case_list_for_user(user=r, codename="change_case")) == {c1}
