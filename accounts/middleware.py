@@ -55,7 +55,7 @@ class OTPRequiredMiddleware:
         self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
     ) -> HttpResponse | None:
         user = request.user
-        if not user.is_authenticated or user.is_verified():  # type: ignore[union-attr]
+        if not user.is_authenticated or user.is_verified():  # type: ignore[union-attr,attr-defined]
             return None
         match = request.resolver_match
         if match is not None and match.view_name in EXEMPT_VIEW_NAMES:
