@@ -1,12 +1,30 @@
+from base64 import b32encode
+from urllib.parse import urlencode
+
+import django_otp
+import qrcode
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django_otp.models import Device
+from qrcode.image.svg import SvgPathFillImage
 
 from socialdomain.health import broker_state
 
-from .selectors import team_list_for_user
+from . import services
+from .forms import BackupCodeForm, TokenForm
+from .middleware import OTP_PENDING_SESSION_KEY
+from .selectors import backup_device_get_for_user, team_list_for_user, user_has_otp_device
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -32,3 +50,124 @@ def health(request: HttpRequest) -> JsonResponse:
     status = 200 if database == "ok" else 503
     payload["status"] = "ok" if status == 200 else "error"
     return JsonResponse(payload, status=status)
+
+
+def _next_url(request: HttpRequest) -> str:
+    """The `next` parameter if it points into this site, else the home page."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("home")
+
+
+def _with_next(url_name: str, request: HttpRequest) -> str:
+    return f"{reverse(url_name)}?{urlencode({'next': _next_url(request)})}"
+
+
+def _qr_svg(data: str) -> str:
+    """An inline SVG QR code, rendered on the server: no external image, no script."""
+    image = qrcode.make(data, image_factory=SvgPathFillImage, box_size=10, border=4)
+    return image.to_string(encoding="unicode")
+
+
+def _otp_verified(request: HttpRequest, device: Device) -> None:
+    """Mark the session as verified with `device` (django-otp) and clear the pending flag."""
+    django_otp.login(request, device)
+    request.session.pop(OTP_PENDING_SESSION_KEY, None)
+
+
+class LoginView(auth_views.LoginView):
+    """Password login; a user with a second factor is then asked for it (see middleware)."""
+
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        user = form.get_user()
+        auth_login(self.request, user)
+        if user_has_otp_device(user=user):
+            self.request.session[OTP_PENDING_SESSION_KEY] = True
+        return HttpResponseRedirect(self.get_success_url())
+
+
+@never_cache
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    """Set up the authenticator app: QR code plus secret, confirmed with a first token."""
+    user = request.user
+    if user.is_verified():  # type: ignore[union-attr]
+        return redirect(_with_next("otp_backup_codes", request))
+    if user_has_otp_device(user=user):  # type: ignore[arg-type]
+        # Someone holding only the password must not be able to add a device.
+        return redirect(_with_next("otp_verify", request))
+    device = services.totp_device_start(user=user)  # type: ignore[arg-type]
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.totp_device_confirm(user=user, device=device, token=form.cleaned_data["token"]):  # type: ignore[arg-type]
+            _otp_verified(request, device)
+            messages.success(request, _("Tweestapsverificatie staat aan. Maak nu uw back-upcodes."))
+            return redirect(_with_next("otp_backup_codes", request))
+        form.add_error("token", _("De code is onjuist of verlopen. Probeer het opnieuw."))
+    secret = b32encode(device.bin_key).decode()
+    context = {
+        "form": form,
+        "qr_svg": mark_safe(_qr_svg(device.config_url)),  # noqa: S308 - SVG built by qrcode from our own data
+        "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        "next": _next_url(request),
+    }
+    return render(request, "accounts/otp_setup.html", context)
+
+
+@never_cache
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    """After the password: ask for the code from the authenticator app."""
+    user = request.user
+    if user.is_verified():  # type: ignore[union-attr]
+        return redirect(_next_url(request))
+    if not user_has_otp_device(user=user):  # type: ignore[arg-type]
+        return redirect(_with_next("otp_setup", request))
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = services.totp_verify(user=user, token=form.cleaned_data["token"])  # type: ignore[arg-type]
+        if device is not None:
+            _otp_verified(request, device)
+            return redirect(_next_url(request))
+        form.add_error("token", _("De code is onjuist of verlopen. Probeer het opnieuw."))
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})
+
+
+@never_cache
+def otp_backup_verify(request: HttpRequest) -> HttpResponse:
+    """Log in with a single-use backup code instead of the app."""
+    user = request.user
+    if user.is_verified():  # type: ignore[union-attr]
+        return redirect(_next_url(request))
+    form = BackupCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = services.backup_code_use(user=user, code=form.cleaned_data["code"])  # type: ignore[arg-type]
+        if device is not None:
+            _otp_verified(request, device)
+            messages.warning(
+                request,
+                _("U bent ingelogd met een back-upcode. Die code werkt nu niet meer; maak zo nodig nieuwe codes."),
+            )
+            return redirect(_next_url(request))
+        form.add_error("code", _("Deze back-upcode is onjuist of al gebruikt."))
+    return render(request, "accounts/otp_backup_verify.html", {"form": form, "next": _next_url(request)})
+
+
+@never_cache
+def otp_backup_codes(request: HttpRequest) -> HttpResponse:
+    """Show how many backup codes are left; POST (htmx or plain) makes a new set and shows it once."""
+    user = request.user
+    if not user.is_verified():  # type: ignore[union-attr]
+        # New codes are a second factor: only a verified session may make them.
+        return redirect(_with_next("otp_setup", request))
+    context: dict = {"next": _next_url(request)}
+    if request.method == "POST":
+        context["codes"] = services.backup_codes_generate(user=user)  # type: ignore[arg-type]
+        if request.htmx:  # type: ignore[attr-defined]
+            return render(request, "accounts/_backup_codes.html", context)
+    device = backup_device_get_for_user(user=user)  # type: ignore[arg-type]
+    context["remaining"] = device.token_set.count() if device else 0
+    return render(request, "accounts/otp_backup_codes.html", context)

@@ -13,10 +13,14 @@ admin.site.index_title = _("Functioneel beheer")
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("health", account_views.health, name="health"),
-    path("inloggen/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("inloggen/", account_views.LoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("wachtwoord/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("wachtwoord/gewijzigd/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("tweestapsverificatie/instellen/", account_views.otp_setup, name="otp_setup"),
+    path("tweestapsverificatie/controleren/", account_views.otp_verify, name="otp_verify"),
+    path("tweestapsverificatie/back-upcode/", account_views.otp_backup_verify, name="otp_backup_verify"),
+    path("tweestapsverificatie/back-upcodes/", account_views.otp_backup_codes, name="otp_backup_codes"),
     path("beheer/", admin.site.urls),
 ]
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -60,6 +61,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # After OTPMiddleware (needs user.is_verified) and the login check: staff verify 2FA first.
+    "accounts.middleware.OTPRequiredMiddleware",
     # axes must be last: it turns lock-outs into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -146,6 +149,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Uploads are small documents at most.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Largest accepted document (socialdomain/uploads.py checks size and type by content).
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 
 # django-axes: lock on the combination of username and IP address.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -156,19 +161,22 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
 # Content-Security-Policy (django-csp 4): no inline scripts or event handlers;
-# scripts only from our own origin or with the per-request nonce.
+# scripts only from our own origin or with the per-request nonce. The nonce must be the
+# csp.constants.NONCE sentinel: the string "'nonce'" would be sent literally (browsers
+# ignore it). django-csp only adds 'nonce-…' when a template reads request.csp_nonce;
+# our templates have no inline scripts, so most pages get plain script-src 'self'.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],
-        "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "font-src": ["'self'"],
-        "connect-src": ["'self'"],
-        "frame-ancestors": ["'none'"],
-        "form-action": ["'self'"],
-        "base-uri": ["'none'"],
-        "object-src": ["'none'"],
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "object-src": [NONE],
     },
 }
 
@@ -183,6 +191,16 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Rate limits per client IP (anonymous) and per user; counted in the default cache,
+    # which production.py points at Redis so that all web processes share the counts.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_THROTTLE_ANON", default="30/minute"),
+        "user": env("API_THROTTLE_USER", default="600/minute"),
+    },
 }
 
 # Celery: tasks take ids only. Without a broker (demo), tasks run in-process.
