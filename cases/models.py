@@ -274,3 +274,34 @@ class CaseNumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"
+
+
+class BreakGlassAccess(models.Model):
+    """Emergency access to a case without a share ("break the glass").
+
+    Granted through socialdomain.authz for a limited period after the user states a
+    reason; flagged in the access log; revoked by a periodic task; reported to the
+    team leader(s) of the case's team.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="break_glass")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("reden"), max_length=500)
+    granted_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("verloopt om"))
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("noodtoegang")
+        verbose_name_plural = _("noodtoegangen")
+        ordering = ["-granted_at"]
+        indexes = [models.Index(fields=["expires_at"], name="breakglass_due", condition=Q(revoked_at__isnull=True))]
+
+    def __str__(self) -> str:
+        return f"{self.case} – {self.user}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
