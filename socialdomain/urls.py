@@ -5,6 +5,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from accounts import views as account_views
+from cases import break_glass_views
 
 admin.site.site_header = _("Sociaal Domein – beheer")
 admin.site.site_title = _("Sociaal Domein")
@@ -21,6 +22,7 @@ urlpatterns = [
     path("tweestapsverificatie/controleren/", account_views.otp_verify, name="otp_verify"),
     path("tweestapsverificatie/back-upcode/", account_views.otp_backup_verify, name="otp_backup_verify"),
     path("tweestapsverificatie/back-upcodes/", account_views.otp_backup_codes, name="otp_backup_codes"),
+    path("noodtoegang/", break_glass_views.break_glass, name="break_glass"),
     path("beheer/", admin.site.urls),
 ]
 
