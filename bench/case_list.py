@@ -261,8 +261,10 @@ def measure(rounds: int, sample: int) -> None:
             if url:
                 c.append(_ms(lambda u=u: page(u)))
     counts = [case_list_for_user(user=u).count() for u in users]
-    print(f"==> {Case.objects.count()} cases; {len(users)} regisseurs × {rounds} rounds; visible per user: "
-          f"min {min(counts)} median {statistics.median(counts):.0f} max {max(counts)}")
+    print(
+        f"==> {Case.objects.count()} cases; {len(users)} regisseurs × {rounds} rounds; visible per user: "
+        f"min {min(counts)} median {statistics.median(counts):.0f} max {max(counts)}"
+    )
     print(f"{'measurement':<44} {'median':>9} {'p95':>9}")
     for label, xs in [
         ("(a) my cases: page 1 + count (filtered)", a),
