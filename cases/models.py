@@ -172,8 +172,9 @@ class Case(models.Model):
             ),
         ]
         indexes = [
-            # "My cases" sorted by recency: the index matches filter + sort.
-            models.Index(fields=["regisseur", "-updated_at"], name="case_regisseur_recent"),
+            # "My cases" sorted by recency: the index matches filter + sort. It carries the id
+            # so the own-cases branch of `visible_case_ids` is an index-only scan.
+            models.Index(fields=["regisseur", "-updated_at"], include=["id"], name="case_regisseur_recent"),
             models.Index(fields=["team", "-updated_at"], name="case_team_recent"),
             models.Index(fields=["-updated_at"], name="case_recent"),
         ]

@@ -26,25 +26,38 @@ def _teamleider_team_ids(user: User) -> QuerySet:
     return user.memberships.filter(role=Role.TEAMLEIDER).values("team_id")
 
 
+def _group_ids(user: User) -> QuerySet:
+    # The M2M through table directly: no join with auth_group (its rows add nothing here).
+    return User.groups.through.objects.filter(user_id=user.pk).values("group_id")
+
+
 def visible_case_ids(user: User, codename: str = VIEW) -> QuerySet:
     """The ids of the cases the user may see (or change), as one SQL subquery.
 
-    Built as a UNION of small indexed id sets (own cases by regisseur, personal grants
-    by user, team grants by the user's groups, the teams they lead) so that PostgreSQL
-    touches only the visible rows, instead of testing OR'ed EXISTS per case row.
+    Built as a UNION ALL of small indexed id sets (own cases by regisseur, personal grants
+    by user, team grants by the user's groups, and, only for team leaders, the cases of
+    the teams they lead) so that PostgreSQL touches only the visible rows instead of
+    testing OR'ed EXISTS per case row; `id IN (...)` removes the duplicates, so a plain
+    UNION would only add a second de-duplication step.
+
+    The team-leader branch is added only when the user is one (`user.roles`, one cached
+    query per request, which the navigation loads anyway): for everybody else its
+    estimate (a whole team's cases) would make the planner expect thousands of visible
+    rows and scan the full case table instead of fetching the few hundred by primary key.
+    See docs/performance.md.
     """
     if not user.is_authenticated:
         return Case.objects.none().values("id")
     perm = permission_id(Case, codename)
-    own = Case.objects.filter(regisseur=user).values("id")
-    personal = CaseUserObjectPermission.objects.filter(user=user, permission_id=perm).values("content_object_id")
-    team = CaseGroupObjectPermission.objects.filter(group_id__in=user.groups.values("id"), permission_id=perm).values(
+    own = Case.objects.filter(regisseur_id=user.pk).values("id")
+    personal = CaseUserObjectPermission.objects.filter(user_id=user.pk, permission_id=perm).values("content_object_id")
+    team = CaseGroupObjectPermission.objects.filter(group_id__in=_group_ids(user), permission_id=perm).values(
         "content_object_id"
     )
     parts = [personal, team]
-    if codename == VIEW:
+    if codename == VIEW and Role.TEAMLEIDER in user.roles:
         parts.append(Case.objects.filter(team_id__in=_teamleider_team_ids(user)).values("id"))
-    return own.union(*parts)
+    return own.union(*parts, all=True)
 
 
 def _granted(user: User, case: Case, codename: str) -> bool:
@@ -52,7 +65,7 @@ def _granted(user: User, case: Case, codename: str) -> bool:
     if CaseUserObjectPermission.objects.filter(user=user, permission_id=perm, content_object=case).exists():
         return True
     return CaseGroupObjectPermission.objects.filter(
-        group_id__in=user.groups.values("id"), permission_id=perm, content_object=case
+        group_id__in=_group_ids(user), permission_id=perm, content_object=case
     ).exists()
 
 

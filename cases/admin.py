@@ -1,0 +1,174 @@
+"""Django admin for cases: read-only, and case content only through case permissions.
+
+Privacy (docs/permissions.md): every queryset here is filtered through the same selector
+the HTML views, the API and the exports use (`case_list_for_user`), for *every* admin user
+— superusers are not exempt. A functional administrator therefore sees no case content,
+and a case (or a note, consent, household, person of one) the user may not see answers
+404 at its admin URL, exactly like a missing one. Writes go through cases.services (audited),
+never through the admin, so nothing here can be added, changed or deleted.
+"""
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+
+from socialdomain.audit import audit_read
+
+from .bsn import bsn_blind_index, is_valid_bsn, normalise_bsn
+from .models import Case, CaseNote, Consent, Household, HouseholdMember, Person, RegisseurChange
+from .selectors import case_list_for_user
+
+
+class CaseScopedAdmin(admin.ModelAdmin):
+    """A read-only admin whose rows are limited to those reachable from the user's cases.
+
+    `case_lookup` is the ORM path from the model to the case id ("pk" for Case itself).
+    """
+
+    case_lookup = "pk"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        qs = super().get_queryset(request)
+        visible = case_list_for_user(user=request.user).values("pk")  # type: ignore[arg-type]
+        if self.case_lookup == "pk":
+            return qs.filter(pk__in=visible)
+        # A sub-select on the model's own ids keeps one row per object without DISTINCT.
+        reachable = self.model._default_manager.filter(**{f"{self.case_lookup}__in": visible}).values("pk")
+        return qs.filter(pk__in=reachable)
+
+    def _get_obj_does_not_exist_redirect(self, request: HttpRequest, opts: Any, object_id: str) -> HttpResponse:
+        # Django redirects with "does not exist" by default; not-allowed must look like missing: 404.
+        raise Http404
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class RegisseurChangeInline(ReadOnlyInline):
+    model = RegisseurChange
+    fields = ["changed_at", "from_user", "to_user", "reason", "changed_by"]
+    readonly_fields = fields
+
+
+class CaseNoteInline(ReadOnlyInline):
+    model = CaseNote
+    fields = ["created_at", "author", "text"]
+    readonly_fields = fields
+
+
+class HouseholdMemberInline(ReadOnlyInline):
+    model = HouseholdMember
+    fields = ["person", "role"]
+    readonly_fields = fields
+
+
+class ConsentInline(ReadOnlyInline):
+    model = Consent
+    fields = ["purpose", "organisation", "given", "method", "date", "recorded_by"]
+    readonly_fields = fields
+
+
+@admin.register(Case)
+class CaseAdmin(CaseScopedAdmin):
+    list_display = ["number", "team", "regisseur", "status", "line", "opened_on"]
+    list_filter = ["status", "line", "team", "safety_flag"]
+    list_select_related = ["team", "team__municipality", "regisseur", "household"]
+    search_fields = ["number", "household__name"]
+    date_hierarchy = "opened_on"
+    ordering = ["-updated_at"]
+    fields = [
+        "number",
+        "household",
+        "team",
+        "regisseur",
+        "line",
+        "status",
+        "opened_on",
+        "closed_on",
+        "outcome",
+        "close_reason",
+        "safety_flag",
+    ]
+    readonly_fields = fields
+    inlines = [RegisseurChangeInline, CaseNoteInline]
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        obj = self.get_object(request, object_id)  # the 404 above already ruled out "not visible"
+        if obj is not None:
+            audit_read(actor=request.user, obj=obj, case_uuid=obj.uuid, view="admin:cases_case_change")
+        return response
+
+
+@admin.register(Household)
+class HouseholdAdmin(CaseScopedAdmin):
+    case_lookup = "cases__id"
+    list_display = ["name", "municipality"]
+    list_filter = ["municipality"]
+    list_select_related = ["municipality"]
+    search_fields = ["name"]
+    fields = ["name", "municipality", "address"]
+    readonly_fields = fields
+    inlines = [HouseholdMemberInline]
+
+
+@admin.register(HouseholdMember)
+class HouseholdMemberAdmin(CaseScopedAdmin):
+    """Consents are recorded per household member, so they are shown here."""
+
+    case_lookup = "household__cases__id"
+    list_display = ["person", "household", "role"]
+    list_select_related = ["person", "household"]
+    fields = ["household", "person", "role"]
+    readonly_fields = fields
+    inlines = [ConsentInline]
+
+
+@admin.register(Person)
+class PersonAdmin(CaseScopedAdmin):
+    """The BSN is never displayed; a 9-digit search term is looked up through the blind index."""
+
+    case_lookup = "memberships__household__cases__id"
+    list_display = ["last_name", "first_name", "birth_date"]
+    search_fields = ["last_name", "first_name"]
+    search_help_text = _("Zoek op naam, of op een volledig BSN (exacte overeenkomst).")
+    # The admin copies the search term into every row's link (`_changelist_filters`): a BSN
+    # searched for must not spread into more URLs, history and logs.
+    preserve_filters = False
+    fields = ["first_name", "last_name", "birth_date", "phone", "email", "address"]
+    readonly_fields = fields
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
+        term = normalise_bsn(search_term.strip())
+        if term.isdigit() and len(term) == 9:
+            # Exact match on the blind index only; an invalid BSN matches nothing.
+            if not is_valid_bsn(term):
+                return queryset.none(), False
+            return queryset.filter(bsn_index=bsn_blind_index(term)), False
+        return super().get_search_results(request, queryset, search_term)
