@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0001_initial'),
-        ('cases', '0001_initial'),
+        ('cases', '0002_break_glass'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
