@@ -140,7 +140,7 @@ class Gesprek(models.Model):
 
 
 class DomainScore(models.Model):
-    """Self-reliance of one household member on one life domain, scored 1–5 in a gesprek."""
+    """Self-reliance of one household member on one life domain, scored 1 to 5 in a gesprek."""
 
     gesprek = models.ForeignKey(Gesprek, on_delete=models.CASCADE, related_name="scores")
     member = models.ForeignKey("cases.HouseholdMember", on_delete=models.CASCADE, related_name="+")

@@ -56,7 +56,7 @@ class ScoreInput:
     note: str = ""
 
 
-class GesprekConflict(Exception):  # noqa: N818 - reads as "a conflict", the domain word
+class GesprekConflict(Exception):
     """Raised when a gesprek was saved by someone else since the editor loaded it."""
 
     def __init__(self, current: Gesprek) -> None:
