@@ -52,7 +52,7 @@ def test_gesprek_start_prefills_members_and_network(case_with_household, regisse
 
 
 def test_second_gesprek_shows_previous_scores_and_network_without_reentry(client, case_with_household, regisseur):
-    child, parent = _members(case_with_household)
+    _child, parent = _members(case_with_household)
     first = services.gesprek_start(actor=regisseur, case=case_with_household)
     _save(
         regisseur,
@@ -73,7 +73,7 @@ def test_second_gesprek_shows_previous_scores_and_network_without_reentry(client
 
 
 def test_score_outside_1_to_5_is_refused_in_dutch_and_nothing_saved(case_with_household, regisseur):
-    child, parent = _members(case_with_household)
+    _child, parent = _members(case_with_household)
     gesprek = services.gesprek_start(actor=regisseur, case=case_with_household)
     with pytest.raises(ValidationError) as exc:
         _save(regisseur, gesprek, scores=[services.ScoreInput(member_id=parent.pk, domain="finances", score=7)])
@@ -83,7 +83,7 @@ def test_score_outside_1_to_5_is_refused_in_dutch_and_nothing_saved(case_with_ho
 
 
 def test_database_refuses_a_score_outside_1_to_5(case_with_household, regisseur):
-    child, parent = _members(case_with_household)
+    _child, parent = _members(case_with_household)
     gesprek = services.gesprek_start(actor=regisseur, case=case_with_household)
     with pytest.raises(IntegrityError), transaction.atomic():
         DomainScore.objects.create(gesprek=gesprek, member=parent, domain="finances", score=6)
@@ -163,7 +163,7 @@ def test_proposed_goals_are_the_domains_scored_two_or_lower(case_with_household,
 
 
 def test_score_overview_shows_change_since_previous_gesprek(case_with_household, regisseur):
-    child, parent = _members(case_with_household)
+    _child, parent = _members(case_with_household)
     first = services.gesprek_start(actor=regisseur, case=case_with_household)
     _save(
         regisseur,
