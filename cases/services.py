@@ -305,3 +305,22 @@ def consent_record(
         changes={"purpose": [None, purpose], "given": [None, given]},
     )
     return consent
+
+
+@transaction.atomic
+def case_safety_flag_set(*, actor: User, case: Case) -> Case:
+    """Flag a case for a safety signal (Meldcode). Any regisseur or team leader of the
+    case's team may raise the flag, even without write access: safety goes first."""
+    if not (permissions.can_write(actor, case) or permissions.can_open_case_for_team(actor, case.team_id)):
+        raise PermissionDenied
+    if not case.safety_flag:
+        case.safety_flag = True
+        case.save(update_fields=["safety_flag", "updated_at"])
+        audit_write(
+            actor=actor,
+            action="case_safety_flag",
+            obj=case,
+            case_uuid=case.uuid,
+            changes={"safety_flag": [False, True]},
+        )
+    return case

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from accounts import views as account_views
@@ -23,6 +23,7 @@ urlpatterns = [
     path("tweestapsverificatie/back-upcode/", account_views.otp_backup_verify, name="otp_backup_verify"),
     path("tweestapsverificatie/back-upcodes/", account_views.otp_backup_codes, name="otp_backup_codes"),
     path("noodtoegang/", break_glass_views.break_glass, name="break_glass"),
+    path("aanmeldingen/", include("intake.urls")),
     path("beheer/", admin.site.urls),
 ]
 

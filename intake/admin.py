@@ -1,0 +1,36 @@
+from django.contrib import admin
+
+from .models import DomainScore, Gesprek, MeldcodeStep, Notification, Signal
+
+
+@admin.register(Signal)
+class SignalAdmin(admin.ModelAdmin):
+    list_display = ["received_on", "source", "team", "status", "route", "case"]
+    list_filter = ["status", "source", "team"]
+    raw_id_fields = ["persons", "case", "created_by"]
+    readonly_fields = ["uuid"]
+
+
+@admin.register(MeldcodeStep)
+class MeldcodeStepAdmin(admin.ModelAdmin):
+    list_display = ["case", "step", "done_on"]
+    raw_id_fields = ["case", "signal"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "text", "is_read", "created_at"]
+    list_filter = ["is_read"]
+
+
+class DomainScoreInline(admin.TabularInline):
+    model = DomainScore
+    raw_id_fields = ["member"]
+    extra = 0
+
+
+@admin.register(Gesprek)
+class GesprekAdmin(admin.ModelAdmin):
+    list_display = ["case", "date", "status", "version"]
+    raw_id_fields = ["case", "members", "contacts", "created_by", "updated_by"]
+    inlines = [DomainScoreInline]

@@ -1,0 +1,222 @@
+"""Thin forms: input shape and Dutch messages; rules live in intake/services.py."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Team, User
+from cases.bsn import validate_bsn
+from cases.models import HouseholdMember, NetworkContact
+
+from .constants import SCORE_CHOICES, AdviceOutcome, Domain, SignalSource, TriageRoute
+from .services import PersonInput, ScoreInput
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class SignalForm(forms.Form):
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), label=_("Ontvangend team"))
+    source = forms.ChoiceField(choices=SignalSource.choices, label=_("Bron"))
+    question = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Vraag of zorg"),
+        help_text=_("Zoveel mogelijk in de woorden van de melder."),
+    )
+    reporter_name = forms.CharField(required=False, max_length=150, label=_("Naam melder"))
+    reporter_contact = forms.CharField(required=False, max_length=200, label=_("Contactgegevens melder"))
+    received_on = forms.DateField(widget=DATE, label=_("Ontvangen op"), initial=timezone.localdate)
+
+    def __init__(self, *args, teams, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        if teams.count() == 1:
+            self.fields["team"].initial = teams.first()
+
+    def clean_received_on(self):  # type: ignore[no-untyped-def]
+        value = self.cleaned_data["received_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("De datum van ontvangst ligt in de toekomst."))
+        return value
+
+
+class PersonForm(forms.Form):
+    bsn = forms.CharField(required=False, max_length=11, label=_("BSN"), help_text=_("Als het bekend is."))
+    first_name = forms.CharField(required=False, max_length=100, label=_("Voornaam"))
+    last_name = forms.CharField(required=False, max_length=150, label=_("Achternaam"))
+    birth_date = forms.DateField(required=False, widget=DATE, label=_("Geboortedatum"))
+
+    def __init__(self, *args, required: bool = True, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.required = required
+
+    def clean_bsn(self) -> str:
+        value = self.cleaned_data["bsn"].strip()
+        if value:
+            validate_bsn(value)
+        return value
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        empty = not any(data.get(f) for f in ("bsn", "first_name", "last_name", "birth_date"))
+        if empty:
+            if self.required:
+                raise forms.ValidationError(_("Vul een BSN of een naam met geboortedatum in."))
+            return data
+        birth = data.get("birth_date")
+        if birth and birth > timezone.localdate():
+            self.add_error("birth_date", _("De geboortedatum ligt in de toekomst."))
+        if not data.get("bsn") and not (data.get("first_name") and data.get("last_name") and birth):
+            raise forms.ValidationError(_("Zonder BSN zijn voornaam, achternaam en geboortedatum nodig."))
+        return data
+
+    def to_input(self) -> PersonInput | None:
+        d = self.cleaned_data
+        if not any(d.get(f) for f in ("bsn", "first_name", "last_name", "birth_date")):
+            return None
+        return PersonInput(
+            bsn=d.get("bsn", ""),
+            first_name=d.get("first_name", ""),
+            last_name=d.get("last_name", ""),
+            birth_date=d.get("birth_date"),
+        )
+
+
+class TriageForm(forms.Form):
+    route = forms.ChoiceField(
+        choices=[(c.value, c.label) for c in (TriageRoute.ADVICE, TriageRoute.CASE, TriageRoute.SAFETY)],
+        widget=forms.RadioSelect,
+        label=_("Route"),
+    )
+    advice_outcome = forms.ChoiceField(
+        required=False, choices=[("", "---------"), *AdviceOutcome.choices], label=_("Uitkomst van het advies")
+    )
+    regisseur = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label=_("Regisseur"))
+    gesprek_planned_on = forms.DateField(required=False, widget=DATE, label=_("Afspraak voor het gesprek"))
+    household_name = forms.CharField(
+        required=False,
+        max_length=150,
+        label=_("Naam huishouden"),
+        help_text=_("Alleen nodig als het huishouden nog niet bekend is."),
+    )
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("Toelichting"))
+
+    def __init__(self, *args, regisseurs, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["regisseur"].queryset = regisseurs
+
+
+class GesprekForm(forms.Form):
+    """The gesprek with one score field and one note field per member and domain."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    date = forms.DateField(widget=DATE, label=_("Datum van het gesprek"))
+    place = forms.CharField(max_length=150, label=_("Plaats"))
+    members = forms.TypedMultipleChoiceField(
+        coerce=int, required=False, widget=forms.CheckboxSelectMultiple, label=_("Gezinsleden aanwezig")
+    )
+    contacts = forms.TypedMultipleChoiceField(
+        coerce=int, required=False, widget=forms.CheckboxSelectMultiple, label=_("Netwerk aanwezig")
+    )
+    professionals = forms.CharField(
+        required=False,
+        max_length=300,
+        label=_("Professionals aanwezig"),
+        help_text=_("Namen, gescheiden door komma's."),
+    )
+    question_behind = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("De vraag achter de vraag")
+    )
+    ladder_own = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("1. Wat kan het huishouden zelf?")
+    )
+    ladder_network = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("2. Wat kan het netwerk doen?")
+    )
+    ladder_general = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("3. Welke algemene voorzieningen passen?")
+    )
+    ladder_tailored = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("4. Welke maatwerkvoorzieningen lijken nodig?"),
+    )
+    ladder_skip_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Reden om een trede over te slaan"),
+        help_text=_("Verplicht als een latere trede is ingevuld en een eerdere niet."),
+    )
+
+    def __init__(  # type: ignore[no-untyped-def]
+        self,
+        *args,
+        members: list[HouseholdMember],
+        contacts: list[NetworkContact],
+        domains: list[Domain],
+        **kwargs,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.member_list = members
+        self.domains = domains
+        self.fields["members"].choices = [(m.pk, f"{m.person.full_name} ({m.get_role_display()})") for m in members]
+        self.fields["contacts"].choices = [(c.pk, str(c)) for c in contacts]
+        for m in members:
+            for d in domains:
+                self.fields[self.score_name(m.pk, d.value)] = forms.TypedChoiceField(
+                    coerce=int,
+                    empty_value=None,
+                    required=False,
+                    choices=[("", _("geen score")), *SCORE_CHOICES],
+                    label=_("%(domain)s – %(name)s") % {"domain": d.label, "name": m.person.first_name},
+                )
+                self.fields[self.note_name(m.pk, d.value)] = forms.CharField(
+                    required=False,
+                    max_length=300,
+                    label=_("Toelichting %(domain)s – %(name)s") % {"domain": d.label, "name": m.person.first_name},
+                )
+
+    @staticmethod
+    def score_name(member_id: int, domain: str) -> str:
+        return f"score_{member_id}_{domain}"
+
+    @staticmethod
+    def note_name(member_id: int, domain: str) -> str:
+        return f"note_{member_id}_{domain}"
+
+    def clean_date(self):  # type: ignore[no-untyped-def]
+        value = self.cleaned_data["date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("De datum van het gesprek ligt in de toekomst."))
+        return value
+
+    def score_grid(self) -> list[dict]:
+        """Bound fields per member and domain, for the template."""
+        return [
+            {
+                "member": m,
+                "rows": [
+                    {
+                        "domain": d,
+                        "score": self[self.score_name(m.pk, d.value)],
+                        "note": self[self.note_name(m.pk, d.value)],
+                    }
+                    for d in self.domains
+                ],
+            }
+            for m in self.member_list
+        ]
+
+    def gesprek_fields(self) -> dict:
+        from .services import GESPREK_FIELDS
+
+        return {f: self.cleaned_data[f] for f in GESPREK_FIELDS}
+
+    def score_inputs(self) -> list[ScoreInput]:
+        result = []
+        for m in self.member_list:
+            for d in self.domains:
+                score = self.cleaned_data.get(self.score_name(m.pk, d.value))
+                if score is not None:
+                    note = self.cleaned_data.get(self.note_name(m.pk, d.value), "")
+                    result.append(ScoreInput(member_id=m.pk, domain=d.value, score=score, note=note))
+        return result

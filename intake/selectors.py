@@ -1,0 +1,178 @@
+"""Reads for intake, permission-filtered in SQL.
+
+A signal not yet linked to a case is visible only to members of its receiving team;
+a signal, gesprek or Meldcode step tied to a case is authorised through the case.
+Missing and forbidden give the same answer (DoesNotExist → 404).
+"""
+
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from django.db.models import Count, Q, QuerySet
+from django.urls import NoReverseMatch, reverse
+
+from accounts.constants import Role
+from accounts.models import Team, User
+from cases import permissions as case_permissions
+from cases import selectors as case_selectors
+from cases.models import Case, HouseholdMember
+
+from .constants import GOAL_THRESHOLD, Domain, SignalStatus
+from .models import DomainScore, Gesprek, MeldcodeStep, Notification, Signal
+
+
+def case_url(case: Case | None) -> str | None:
+    """The case page, once the cases screens exist (None before that)."""
+    if case is None:
+        return None
+    try:
+        return reverse("cases:detail", kwargs={"uuid": case.uuid})
+    except NoReverseMatch:
+        return None
+
+
+def _visible_signals(user: User) -> QuerySet[Signal]:
+    if not user.is_authenticated:
+        return Signal.objects.none()
+    own_teams = user.memberships.values("team_id")
+    return Signal.objects.filter(
+        Q(case__isnull=True, team_id__in=own_teams) | Q(case_id__in=case_permissions.visible_case_ids(user))
+    )
+
+
+def signal_list_for_user(
+    *, user: User, status: str | None = None, source: str | None = None, team_id: int | None = None
+) -> QuerySet[Signal]:
+    """The inbox: signals the user may see, in a constant number of queries."""
+    qs = _visible_signals(user)
+    if status:
+        qs = qs.filter(status=status)
+    if source:
+        qs = qs.filter(source=source)
+    if team_id:
+        qs = qs.filter(team_id=team_id)
+    return qs.with_list_data().order_by("received_on", "created_at")
+
+
+def signal_status_counts(*, user: User, source: str | None = None, team_id: int | None = None) -> dict[str, int]:
+    """Counts per status for the inbox tabs, in one query."""
+    qs = signal_list_for_user(user=user, source=source, team_id=team_id).order_by()
+    counts = dict(qs.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    return {s: counts.get(s, 0) for s in SignalStatus.values}
+
+
+def signal_get_for_user(*, user: User, uuid: UUID | str) -> Signal:
+    return _visible_signals(user).select_related("team", "team__municipality", "case").get(uuid=uuid)
+
+
+def signals_for_case(*, case: Case) -> QuerySet[Signal]:
+    """Earlier signals of a case (context for the gesprek); the caller has the case."""
+    return Signal.objects.filter(case=case).select_related("team").prefetch_related("persons")
+
+
+def team_regisseurs(*, team: Team) -> QuerySet[User]:
+    return (
+        User.objects.filter(memberships__team=team, memberships__role=Role.REGISSEUR)
+        .distinct()
+        .order_by("first_name", "last_name")
+    )
+
+
+def gesprek_get_for_user(*, user: User, uuid: UUID | str, write: bool = False) -> Gesprek:
+    codename = case_permissions.CHANGE if write else case_permissions.VIEW
+    return (
+        Gesprek.objects.filter(case_id__in=case_permissions.visible_case_ids(user, codename))
+        .select_related("case", "case__household", "case__regisseur", "created_by", "updated_by")
+        .get(uuid=uuid)
+    )
+
+
+def gesprek_list_for_case(*, case: Case) -> QuerySet[Gesprek]:
+    return Gesprek.objects.filter(case=case).order_by("-date", "-created_at")
+
+
+def gesprek_previous(*, gesprek: Gesprek) -> Gesprek | None:
+    return (
+        Gesprek.objects.filter(case_id=gesprek.case_id)
+        .exclude(pk=gesprek.pk)
+        .filter(Q(date__lt=gesprek.date) | Q(date=gesprek.date, created_at__lt=gesprek.created_at))
+        .order_by("-date", "-created_at")
+        .first()
+    )
+
+
+def meldcode_steps_for_case(*, case: Case) -> QuerySet[MeldcodeStep]:
+    return MeldcodeStep.objects.filter(case=case).order_by("step")
+
+
+def notifications_unread(*, user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user, is_read=False).order_by("-created_at")
+
+
+def has_children(*, members: list[HouseholdMember]) -> bool:
+    return any(m.role == "child" or m.person.age < 18 for m in members)
+
+
+def domains_for(*, members: list[HouseholdMember]) -> list[Domain]:
+    """The ZRM domains; parenting/development only where children are involved."""
+    domains = list(Domain)
+    if not has_children(members=members):
+        domains.remove(Domain.PARENTING)
+    return domains
+
+
+@dataclass
+class ScoreRow:
+    domain: Domain
+    score: int | None
+    previous: int | None
+    note: str = ""
+
+    @property
+    def delta(self) -> int | None:
+        if self.score is None or self.previous is None:
+            return None
+        return self.score - self.previous
+
+
+@dataclass
+class MemberScores:
+    member: HouseholdMember
+    rows: list[ScoreRow] = field(default_factory=list)
+
+
+def score_overview(*, gesprek: Gesprek) -> list[MemberScores]:
+    """Scores per member per domain with the change since the previous gesprek (3 queries)."""
+    members = list(case_selectors.household_members(household=gesprek.case.household))
+    previous = gesprek_previous(gesprek=gesprek)
+    current = {(s.member_id, s.domain): s for s in gesprek.scores.all()}
+    before = (
+        {(s.member_id, s.domain): s.score for s in DomainScore.objects.filter(gesprek=previous)} if previous else {}
+    )
+    result = []
+    for member in members:
+        rows = []
+        for domain in domains_for(members=members):
+            s = current.get((member.pk, domain.value))
+            if s is None and (member.pk, domain.value) not in before:
+                continue
+            rows.append(
+                ScoreRow(
+                    domain=domain,
+                    score=s.score if s else None,
+                    previous=before.get((member.pk, domain.value)),
+                    note=s.note if s else "",
+                )
+            )
+        result.append(MemberScores(member=member, rows=rows))
+    return result
+
+
+def proposed_goals(gesprek: Gesprek) -> list[tuple[HouseholdMember, Domain, int]]:
+    """Domains scored at or below 2: proposed as goals for the plan, lowest first."""
+    scores = (
+        gesprek.scores.filter(score__lte=GOAL_THRESHOLD)
+        .select_related("member__person")
+        .order_by("score", "member__person__birth_date", "domain")
+    )
+    return [(s.member, Domain(s.domain), s.score) for s in scores]

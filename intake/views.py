@@ -1,0 +1,296 @@
+"""Thin views: fetch through selectors (404 for missing and forbidden), write through services."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.selectors import team_list_for_user
+from cases import permissions as case_permissions
+from cases import selectors as case_selectors
+from cases.models import Case
+
+from . import selectors, services
+from .constants import Domain, GesprekStatus, SignalSource, SignalStatus
+from .forms import GesprekForm, PersonForm, SignalForm, TriageForm
+from .models import Gesprek, Signal
+
+
+def _add_form_errors(form, exc: ValidationError) -> None:  # type: ignore[no-untyped-def]
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def inbox(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status") or SignalStatus.NEW
+    if status not in SignalStatus.values:
+        status = SignalStatus.NEW
+    source = request.GET.get("source") if request.GET.get("source") in SignalSource.values else None
+    teams = list(team_list_for_user(user=request.user))
+    team_id = next((t.pk for t in teams if str(t.pk) == request.GET.get("team")), None)
+    signals = selectors.signal_list_for_user(user=request.user, status=status, source=source, team_id=team_id)
+    counts = selectors.signal_status_counts(user=request.user, source=source, team_id=team_id)
+    notifications = list(selectors.notifications_unread(user=request.user)[:10])
+    tabs = [
+        {"value": s.value, "label": s.label, "count": counts[s.value], "active": s.value == status}
+        for s in SignalStatus
+    ]
+    return render(
+        request,
+        "intake/inbox.html",
+        {
+            "signals": signals,
+            "tabs": tabs,
+            "status": status,
+            "source": source or "",
+            "team_id": team_id,
+            "teams": teams,
+            "sources": SignalSource.choices,
+            "notifications": notifications,
+            "unread_count": len(notifications),
+        },
+    )
+
+
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    services.notifications_mark_read(actor=request.user)
+    return redirect("intake:inbox")
+
+
+@require_http_methods(["GET", "POST"])
+def signal_new(request: HttpRequest) -> HttpResponse:
+    teams = team_list_for_user(user=request.user)
+    data = request.POST if request.method == "POST" else None
+    form = SignalForm(data, teams=teams)
+    person_forms = [PersonForm(data, prefix="p1"), PersonForm(data, prefix="p2", required=False)]
+    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in person_forms):
+        persons = [p for p in (f.to_input() for f in person_forms) if p is not None]
+        try:
+            signal = services.signal_create(
+                actor=request.user,
+                team=form.cleaned_data["team"],
+                source=form.cleaned_data["source"],
+                question=form.cleaned_data["question"],
+                reporter_name=form.cleaned_data["reporter_name"],
+                reporter_contact=form.cleaned_data["reporter_contact"],
+                received_on=form.cleaned_data["received_on"],
+                persons=persons,
+            )
+        except ValidationError as exc:
+            _add_form_errors(form, exc)
+        else:
+            if signal.case_id:
+                messages.success(request, _("De aanmelding is gekoppeld aan het bestaande dossier."))
+            else:
+                messages.success(request, _("De aanmelding is geregistreerd."))
+            return redirect("intake:signal_detail", uuid=signal.uuid)
+    return render(request, "intake/signal_form.html", {"form": form, "person_forms": person_forms})
+
+
+def _get_signal(request: HttpRequest, uuid) -> Signal:  # type: ignore[no-untyped-def]
+    try:
+        return selectors.signal_get_for_user(user=request.user, uuid=uuid)
+    except Signal.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@require_http_methods(["GET", "POST"])
+def signal_detail(request: HttpRequest, uuid) -> HttpResponse:  # type: ignore[no-untyped-def]
+    signal = _get_signal(request, uuid)
+    can_triage = signal.case_id is None and signal.status != SignalStatus.DONE
+    form = None
+    if can_triage:
+        form = TriageForm(
+            request.POST if request.method == "POST" else None,
+            regisseurs=selectors.team_regisseurs(team=signal.team),
+            initial={"regisseur": request.user.pk},
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.signal_triage(actor=request.user, signal=signal, **form.cleaned_data)
+            except ValidationError as exc:
+                _add_form_errors(form, exc)
+            except PermissionDenied as exc:
+                raise Http404 from exc
+            else:
+                messages.success(request, _("De triage is vastgelegd."))
+                return redirect("intake:signal_detail", uuid=signal.uuid)
+    elif request.method == "POST":
+        raise Http404
+    case = signal.case
+    can_write_case = bool(case and case_permissions.can_write(request.user, case))
+    context = {
+        "signal": signal,
+        "persons": signal.persons.all(),
+        "form": form,
+        "case": case,
+        "case_url": selectors.case_url(case),
+        "can_write_case": can_write_case,
+        "gesprekken": selectors.gesprek_list_for_case(case=case) if case else [],
+        "meldcode_steps": selectors.meldcode_steps_for_case(case=case) if case and case.safety_flag else [],
+    }
+    return render(request, "intake/signal_detail.html", context)
+
+
+@require_POST
+def gesprek_start(request: HttpRequest, case_uuid) -> HttpResponse:  # type: ignore[no-untyped-def]
+    try:
+        case = case_selectors.case_get_for_user(user=request.user, uuid=case_uuid, write=True)
+    except Case.DoesNotExist as exc:
+        raise Http404 from exc
+    try:
+        gesprek = services.gesprek_start(actor=request.user, case=case)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(request.META.get("HTTP_REFERER") or "intake:inbox")
+    return redirect("intake:gesprek_edit", uuid=gesprek.uuid)
+
+
+def _get_gesprek(request: HttpRequest, uuid, write: bool = False) -> Gesprek:  # type: ignore[no-untyped-def]
+    try:
+        return selectors.gesprek_get_for_user(user=request.user, uuid=uuid, write=write)
+    except Gesprek.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _gesprek_form(gesprek: Gesprek, data=None) -> GesprekForm:  # type: ignore[no-untyped-def]
+    household = gesprek.case.household
+    members = list(case_selectors.household_members(household=household))
+    contacts = list(case_selectors.household_network(household=household))
+    domains = selectors.domains_for(members=members)
+    initial = {
+        "version": gesprek.version,
+        "date": gesprek.date,
+        "place": gesprek.place,
+        "members": [m.pk for m in gesprek.members.all()],
+        "contacts": [c.pk for c in gesprek.contacts.all()],
+        **{f: getattr(gesprek, f) for f in services.GESPREK_FIELDS if f not in ("date", "place")},
+    }
+    for s in gesprek.scores.all():
+        initial[GesprekForm.score_name(s.member_id, s.domain)] = s.score
+        initial[GesprekForm.note_name(s.member_id, s.domain)] = s.note
+    return GesprekForm(data, initial=initial, members=members, contacts=contacts, domains=domains)
+
+
+def _conflict_rows(theirs: Gesprek, form: GesprekForm) -> list[dict]:
+    """What differs between the saved version (theirs) and the submitted one (yours)."""
+    rows = []
+    for name in services.GESPREK_FIELDS:
+        mine = form.cleaned_data.get(name)
+        if getattr(theirs, name) != mine:
+            rows.append({"label": form.fields[name].label, "theirs": getattr(theirs, name), "yours": mine})
+    saved = {(s.member_id, s.domain): s.score for s in theirs.scores.all()}
+    submitted = {(s.member_id, s.domain): s.score for s in form.score_inputs()}
+    for key in sorted(set(saved) | set(submitted)):
+        if saved.get(key) != submitted.get(key):
+            field = form.fields.get(GesprekForm.score_name(*key))
+            label = field.label if field else Domain(key[1]).label
+            rows.append({"label": label, "theirs": saved.get(key, "–"), "yours": submitted.get(key, "–")})
+    return rows
+
+
+def _save(request: HttpRequest, gesprek: Gesprek, form: GesprekForm, final: bool):  # type: ignore[no-untyped-def]
+    return services.gesprek_save(
+        actor=request.user,
+        gesprek=gesprek,
+        expected_version=form.cleaned_data["version"],
+        fields=form.gesprek_fields(),
+        member_ids=set(form.cleaned_data["members"]),
+        contact_ids=set(form.cleaned_data["contacts"]),
+        scores=form.score_inputs(),
+        final=final,
+    )
+
+
+def _edit_context(gesprek: Gesprek, form: GesprekForm, **extra) -> dict:  # type: ignore[no-untyped-def]
+    case = gesprek.case
+    previous = selectors.gesprek_previous(gesprek=gesprek)
+    return {
+        "gesprek": gesprek,
+        "case": case,
+        "case_url": selectors.case_url(case),
+        "form": form,
+        "grid": form.score_grid(),
+        "signals": selectors.signals_for_case(case=case),
+        "previous": previous,
+        "previous_scores": {(s.member_id, s.domain): s.score for s in previous.scores.all()} if previous else {},
+        **extra,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def gesprek_edit(request: HttpRequest, uuid) -> HttpResponse:  # type: ignore[no-untyped-def]
+    gesprek = _get_gesprek(request, uuid, write=True)
+    if gesprek.status == GesprekStatus.FINAL:
+        return redirect("intake:gesprek_detail", uuid=gesprek.uuid)
+    form = _gesprek_form(gesprek, request.POST if request.method == "POST" else None)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _save(request, gesprek, form, final=True)
+        except services.GesprekConflict as exc:
+            conflict = {"theirs": exc.current, "rows": _conflict_rows(exc.current, form)}
+            form.add_error(
+                None,
+                _(
+                    "Een collega heeft dit gesprek intussen opgeslagen. Vergelijk hieronder beide versies; "
+                    "sla opnieuw op om uw versie vast te leggen."
+                ),
+            )
+            # Resubmitting now is a deliberate choice made after seeing their version.
+            form.data = form.data.copy()
+            form.data["version"] = exc.current.version
+        except ValidationError as exc:
+            _add_form_errors(form, exc)
+        else:
+            messages.success(request, _("Het gesprek is vastgelegd."))
+            return redirect("intake:gesprek_detail", uuid=gesprek.uuid)
+    return render(request, "intake/gesprek_form.html", _edit_context(gesprek, form, conflict=conflict))
+
+
+@require_POST
+def gesprek_draft(request: HttpRequest, uuid) -> HttpResponse:  # type: ignore[no-untyped-def]
+    """htmx autosave: a small status fragment; 409 with both versions on a concurrent edit."""
+    gesprek = _get_gesprek(request, uuid, write=True)
+    form = _gesprek_form(gesprek, request.POST)
+    if not form.is_valid():
+        errors = [e for errs in form.errors.values() for e in errs]
+        return render(request, "intake/_draft_status.html", {"errors": errors}, status=422)
+    try:
+        saved = _save(request, gesprek, form, final=False)
+    except services.GesprekConflict as exc:
+        rows = _conflict_rows(exc.current, form)
+        return render(request, "intake/_draft_conflict.html", {"theirs": exc.current, "rows": rows}, status=409)
+    except ValidationError as exc:
+        return render(request, "intake/_draft_status.html", {"errors": exc.messages}, status=422)
+    return render(
+        request,
+        "intake/_draft_status.html",
+        {"saved_at": timezone.localtime(saved.updated_at), "version": saved.version},
+    )
+
+
+def gesprek_detail(request: HttpRequest, uuid) -> HttpResponse:  # type: ignore[no-untyped-def]
+    gesprek = _get_gesprek(request, uuid)
+    case = gesprek.case
+    return render(
+        request,
+        "intake/gesprek_detail.html",
+        {
+            "gesprek": gesprek,
+            "case": case,
+            "case_url": selectors.case_url(case),
+            "members": gesprek.members.select_related("person"),
+            "contacts": gesprek.contacts.all(),
+            "score_overview": selectors.score_overview(gesprek=gesprek),
+            "goals": selectors.proposed_goals(gesprek),
+            "can_edit": gesprek.status == GesprekStatus.DRAFT and case_permissions.can_write(request.user, case),
+        },
+    )
