@@ -54,11 +54,11 @@ MATRIX = {
         "reassign": 200,
         "close": 404,
     },
-    "other_team_regisseur": {a: 404 for a in ACTIONS} | {"list": False},
-    "other_municipality_regisseur": {a: 404 for a in ACTIONS} | {"list": False},
-    "expert": {a: 404 for a in ACTIONS} | {"list": False},
-    "controller": {a: 404 for a in ACTIONS} | {"list": False},
-    "functional_admin": {a: 404 for a in ACTIONS} | {"list": False},
+    "other_team_regisseur": dict.fromkeys(ACTIONS, 404) | {"list": False},
+    "other_municipality_regisseur": dict.fromkeys(ACTIONS, 404) | {"list": False},
+    "expert": dict.fromkeys(ACTIONS, 404) | {"list": False},
+    "controller": dict.fromkeys(ACTIONS, 404) | {"list": False},
+    "functional_admin": dict.fromkeys(ACTIONS, 404) | {"list": False},
 }
 
 
