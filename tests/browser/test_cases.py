@@ -1,7 +1,10 @@
 """Cases in a real browser: list and case page axe-clean, sharing read-only with a colleague."""
 
+import re
+
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from accounts.models import User
 from tests.browser.fixtures import assert_accessible, login_as
@@ -9,6 +12,7 @@ from tests.browser.fixtures import assert_accessible, login_as
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 HOUSEHOLD = "Gezin Chantal en Myra"
+CASE_URL = re.compile(r"/dossiers/[0-9a-f-]{36}/$")
 
 
 def test_regisseur_shares_case_read_only_and_colleague_can_read_but_not_edit(page, live_server, console_log):
@@ -27,30 +31,32 @@ def test_regisseur_shares_case_read_only_and_colleague_can_read_but_not_edit(pag
     # htmx filter: typing in the search box updates the table without a reload.
     page.get_by_role("textbox", name="Zoeken").fill("Jasper")
     page.wait_for_function("() => !document.querySelector('#case-results').innerText.includes('Chantal')")
-    assert page.get_by_text("Huishouden Jasper").is_visible()
+    expect(page.get_by_text("Huishouden Jasper")).to_be_visible()
     page.get_by_role("textbox", name="Zoeken").fill("")
     page.wait_for_function("() => document.querySelector('#case-results').innerText.includes('Chantal')")
 
     page.get_by_role("row", name=HOUSEHOLD).get_by_role("link").click()
-    assert HOUSEHOLD in page.get_by_role("heading", level=1).inner_text()
+    page.wait_for_url(CASE_URL)
+    expect(page.get_by_role("heading", level=1)).to_contain_text(HOUSEHOLD)
     assert_accessible(page)
     assert console_log.csp_violations() == []
     detail_url = page.url
 
     page.get_by_role("link", name="Delen").click()
+    page.wait_for_url(re.compile(r"/delen/$"))
     assert_accessible(page)
     page.get_by_label("Collega").select_option(label=str(collega))
     page.get_by_label("Toegang").select_option(label="Meelezen")
     page.get_by_role("button", name="Delen").click()
-    assert page.get_by_text("Het dossier is gedeeld.").is_visible()
-    assert page.get_by_role("row", name=str(collega)).get_by_text("Meelezen").is_visible()
+    expect(page.get_by_text("Het dossier is gedeeld.")).to_be_visible()
+    expect(page.get_by_role("row", name=str(collega)).get_by_text("Meelezen")).to_be_visible()
 
     page.context.clear_cookies()
     login_as(page, collega, live_server.url)
     page.goto("/dossiers/")
     page.get_by_role("row", name=HOUSEHOLD).get_by_role("link").click()
-    assert page.url == detail_url
-    assert HOUSEHOLD in page.get_by_role("heading", level=1).inner_text()
+    page.wait_for_url(detail_url)
+    expect(page.get_by_role("heading", level=1)).to_contain_text(HOUSEHOLD)
     assert page.get_by_role("link", name="Bewerken").count() == 0
     assert "999990019" not in page.content()  # BSN masked for a read-only colleague
     response = page.goto(detail_url + "bewerken/")
