@@ -96,3 +96,12 @@ def can_view_access_log(user: User, case: Case) -> bool:
 def can_open_case_for_team(user: User, team_id: int) -> bool:
     """Creating is not covered by object permissions: regisseurs and team leaders of the team."""
     return user.memberships.filter(team_id=team_id, role__in=[Role.REGISSEUR, Role.TEAMLEIDER]).exists()
+
+
+def teams_for_opening_cases(user: User) -> QuerySet:
+    """The teams `can_open_case_for_team` answers yes for, as one queryset (form choices)."""
+    from accounts.models import Team
+
+    return Team.objects.filter(
+        memberships__user=user, memberships__role__in=[Role.REGISSEUR, Role.TEAMLEIDER]
+    ).distinct()

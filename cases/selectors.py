@@ -4,16 +4,32 @@
 exist and for one the user may not see: the two are indistinguishable on purpose.
 """
 
+import datetime
+from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
+from accounts.constants import Role
 from accounts.models import User
+from audit.models import AuditEvent, EventKind
+from socialdomain.authz import permission_id
 
 from . import permissions
 from .bsn import bsn_blind_index
-from .models import Case, Household, HouseholdMember, NetworkContact, Person
+from .constants import Access
+from .models import (
+    Case,
+    CaseGroupObjectPermission,
+    CaseUserObjectPermission,
+    Consent,
+    Household,
+    HouseholdMember,
+    NetworkContact,
+    Person,
+    RegisseurChange,
+)
 
 
 def case_list_for_user(*, user: User, codename: str = permissions.VIEW) -> QuerySet[Case]:
@@ -74,3 +90,112 @@ def household_members(*, household: Household) -> QuerySet[HouseholdMember]:
 
 def household_network(*, household: Household) -> QuerySet[NetworkContact]:
     return household.network.order_by("name")
+
+
+# --- Reads for the case screens (cases/views.py) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class AccessEntry:
+    """One principal (colleague or team) with access to a case through a share."""
+
+    kind: str  # "user" | "team"
+    principal_id: int
+    name: str
+    access: str  # Access.READ | Access.WRITE
+
+
+def case_access_list(*, case: Case) -> list[AccessEntry]:
+    """Who has access through a share, in two queries (user grants, team grants).
+
+    Implicit access (the regisseur, the team leader) is shown separately by the page.
+    """
+    change = permission_id(Case, permissions.CHANGE)
+    users: dict[int, AccessEntry] = {}
+    for grant in CaseUserObjectPermission.objects.filter(content_object=case).select_related("user"):
+        prev = users.get(grant.user_id)
+        access = (
+            Access.WRITE if grant.permission_id == change or (prev and prev.access == Access.WRITE) else Access.READ
+        )
+        users[grant.user_id] = AccessEntry("user", grant.user_id, str(grant.user), access)
+    teams: dict[int, AccessEntry] = {}
+    for grant in CaseGroupObjectPermission.objects.filter(
+        content_object=case, group__team__isnull=False
+    ).select_related("group__team"):
+        team = grant.group.team
+        prev = teams.get(team.pk)
+        access = (
+            Access.WRITE if grant.permission_id == change or (prev and prev.access == Access.WRITE) else Access.READ
+        )
+        teams[team.pk] = AccessEntry("team", team.pk, team.name, access)
+    return sorted(users.values(), key=lambda e: e.name) + sorted(teams.values(), key=lambda e: e.name)
+
+
+def case_members(*, case: Case) -> QuerySet[HouseholdMember]:
+    return case.household.members.select_related("person").order_by("role", "person__birth_date")
+
+
+def case_consents(*, case: Case) -> QuerySet[Consent]:
+    return Consent.objects.filter(member__household_id=case.household_id).select_related(
+        "member__person", "organisation", "recorded_by"
+    )
+
+
+def case_regisseur_history(*, case: Case) -> QuerySet[RegisseurChange]:
+    return case.regisseur_changes.select_related("from_user", "to_user", "changed_by")
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    at: datetime.datetime
+    kind: str  # "note" | "event"
+    actor: str
+    text: str
+    action: str = ""
+
+
+def case_timeline(*, case: Case, limit: int = 50) -> list[TimelineItem]:
+    """Journal notes and audited writes of the case, newest first, in two queries."""
+    notes = case.notes.select_related("author")[:limit]
+    events = (
+        AuditEvent.objects.filter(case_uuid=case.uuid, kind=EventKind.WRITE)
+        .exclude(action="note_add")  # the note itself is shown instead
+        .select_related("actor")[:limit]
+    )
+    items = [TimelineItem(n.created_at, "note", str(n.author), n.text) for n in notes]
+    items += [TimelineItem(e.created_at, "event", str(e.actor or "—"), "", e.action) for e in events]
+    return sorted(items, key=lambda i: i.at, reverse=True)[:limit]
+
+
+def case_access_log(*, case: Case) -> QuerySet[AuditEvent]:
+    """All reads and writes of the case (by public id), newest first, actor joined."""
+    return AuditEvent.objects.filter(case_uuid=case.uuid).select_related("actor")
+
+
+def team_caseload(*, user: User) -> tuple[QuerySet, QuerySet[Case]]:
+    """For a team leader: open cases per regisseur (one aggregate query) and the open
+    cases of the teams they lead (one query per page, rows joined)."""
+    team_ids = user.memberships.filter(role=Role.TEAMLEIDER).values("team_id")
+    cases = Case.objects.open().filter(team_id__in=team_ids)
+    counts = (
+        cases.values("team__name", "regisseur__first_name", "regisseur__last_name", "regisseur__username")
+        .annotate(n=Count("id"))
+        .order_by("team__name", "regisseur__last_name", "regisseur__first_name")
+    )
+    return counts, cases.with_list_data().order_by("-updated_at")
+
+
+def team_regisseurs(*, team_id: int) -> QuerySet[User]:
+    return User.objects.filter(
+        memberships__team_id=team_id, memberships__role=Role.REGISSEUR, is_active=True
+    ).distinct()
+
+
+def colleagues_for_sharing(*, case: Case, actor: User) -> QuerySet[User]:
+    """Users in the teams of the case's municipality (not the actor)."""
+    return (
+        User.objects.filter(memberships__team__municipality_id=case.team.municipality_id, is_active=True)
+        .exclude(pk=actor.pk)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )

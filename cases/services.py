@@ -324,3 +324,125 @@ def case_safety_flag_set(*, actor: User, case: Case) -> Case:
             changes={"safety_flag": [False, True]},
         )
     return case
+
+
+# --- Use cases of the case screens (cases/views.py) ---------------------------------------
+
+# Personal data: the log records that these fields changed, never their values.
+_PERSONAL_FIELDS = frozenset({"name", "address", "phone", "email"})
+
+
+def _redact(changes: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    return {k: (["*", "*"] if k in _PERSONAL_FIELDS else v) for k, v in changes.items()}
+
+
+@transaction.atomic
+def case_open_for_new_household(
+    *,
+    actor: User,
+    team: Team,
+    regisseur: User,
+    line: str,
+    household_name: str,
+    household_address: str,
+    first_name: str,
+    last_name: str,
+    birth_date: datetime.date,
+    role: str,
+    bsn: str = "",
+) -> Case:
+    """Open a case for a new household with its first member, all or nothing.
+
+    A known BSN links the existing person ("ask once"). If that person already belongs
+    to a household with an open case, raise ValidationError: one open case per household.
+    """
+    if not permissions.can_open_case_for_team(actor, team.pk):
+        raise PermissionDenied
+    person, _created = person_get_or_create(
+        actor=actor, first_name=first_name, last_name=last_name, birth_date=birth_date, bsn=bsn
+    )
+    if Case.objects.filter(household__members__person=person, status=CaseStatus.OPEN).exists():
+        raise ValidationError(
+            {"bsn": _("Voor deze persoon loopt al een open dossier. Neem contact op met de teamleider.")},
+            code="duplicate_open_case",
+        )
+    household = household_create(
+        actor=actor, municipality_id=team.municipality_id, name=household_name, address=household_address
+    )
+    case = case_open(actor=actor, household=household, team=team, regisseur=regisseur, line=line)
+    member_add(actor=actor, household=household, person=person, role=role, case=case)
+    return case
+
+
+@transaction.atomic
+def case_edit(*, actor: User, case: Case, household_name: str, household_address: str, line: str) -> Case:
+    """Edit the household's name and address and the case's line: one audited change."""
+    if not permissions.can_write(actor, case):
+        raise PermissionDenied
+    household = case.household
+    before = {"name": household.name, "address": household.address, "line": case.line}
+    after = {"name": household_name, "address": household_address, "line": line}
+    household.name, household.address = household_name, household_address
+    household.full_clean()
+    household.save(update_fields=["name", "address", "updated_at"])
+    case.line = line
+    case.full_clean(exclude=["household"])
+    case.save(update_fields=["line", "updated_at"])
+    audit_write(
+        actor=actor,
+        action="case_update",
+        obj=case,
+        case_uuid=case.uuid,
+        changes=_redact(changes_between(before, after)),
+    )
+    return case
+
+
+@transaction.atomic
+def member_add_to_case(
+    *,
+    actor: User,
+    case: Case,
+    first_name: str,
+    last_name: str,
+    birth_date: datetime.date,
+    role: str,
+    bsn: str = "",
+) -> HouseholdMember:
+    """Add a (new or known-by-BSN) person to the case's household."""
+    if not permissions.can_write(actor, case):
+        raise PermissionDenied
+    person, _created = person_get_or_create(
+        actor=actor, first_name=first_name, last_name=last_name, birth_date=birth_date, bsn=bsn
+    )
+    member = member_add(actor=actor, household=case.household, person=person, role=role, case=case)
+    _touch(case)
+    return member
+
+
+@transaction.atomic
+def member_update(
+    *, actor: User, case: Case, member: HouseholdMember, role: str, phone: str = "", email: str = ""
+) -> HouseholdMember:
+    """Change a member's role and contact details."""
+    if not permissions.can_write(actor, case):
+        raise PermissionDenied
+    if member.household_id != case.household_id:
+        raise ValidationError({"member": _("Deze persoon hoort niet bij dit huishouden.")})
+    person = member.person
+    before = {"role": member.role, "phone": person.phone, "email": person.email}
+    member.role = role
+    member.full_clean()
+    member.save(update_fields=["role"])
+    person.phone, person.email = phone, email
+    person.full_clean()
+    person.save(update_fields=["phone", "email", "updated_at"])
+    audit_write(
+        actor=actor,
+        action="member_update",
+        obj=person,
+        case_uuid=case.uuid,
+        changes=_redact(changes_between(before, {"role": role, "phone": phone, "email": email})),
+    )
+    _touch(case)
+    return member

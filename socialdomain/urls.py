@@ -24,6 +24,7 @@ urlpatterns = [
     path("tweestapsverificatie/back-upcodes/", account_views.otp_backup_codes, name="otp_backup_codes"),
     path("noodtoegang/", break_glass_views.break_glass, name="break_glass"),
     path("aanmeldingen/", include("intake.urls")),
+    path("dossiers/", include("cases.urls")),
     path("beheer/", admin.site.urls),
 ]
 

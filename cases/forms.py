@@ -1,0 +1,203 @@
+"""Forms of the case screens: input validation only; the writes happen in services."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.constants import Role
+from accounts.models import Organisation, Team, User
+
+from . import permissions
+from .bsn import normalise_bsn, validate_bsn
+from .constants import (
+    Access,
+    CaseOutcome,
+    CaseStatus,
+    ConsentMethod,
+    ConsentPurpose,
+    Line,
+    MemberRole,
+    NetworkRelation,
+    RegisseurChangeReason,
+)
+from .models import HouseholdMember
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CaseFilterForm(forms.Form):
+    SORTS = [("recent", _("Laatst gewijzigd")), ("number", _("Dossiernummer"))]
+
+    q = forms.CharField(label=_("Zoeken"), required=False, help_text=_("Dossiernummer of naam van het huishouden"))
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Alle")), *CaseStatus.choices])
+    line = forms.ChoiceField(label=_("Lijn"), required=False, choices=[("", _("Alle")), *Line.choices])
+    team = forms.ModelChoiceField(label=_("Team"), required=False, queryset=Team.objects.none(), empty_label=_("Alle"))
+    sort = forms.ChoiceField(label=_("Sorteren op"), required=False, choices=SORTS)
+
+    def __init__(self, *args, user: User, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.filter(memberships__user=user).distinct().order_by("name")
+
+
+class PersonFieldsMixin(forms.Form):
+    first_name = forms.CharField(label=_("Voornaam"), max_length=100)
+    last_name = forms.CharField(label=_("Achternaam"), max_length=150)
+    birth_date = forms.DateField(label=_("Geboortedatum"), widget=DATE_WIDGET)
+    bsn = forms.CharField(
+        label=_("BSN"),
+        required=False,
+        max_length=11,
+        help_text=_("Optioneel. Negen cijfers; wordt versleuteld opgeslagen."),
+    )
+    role = forms.ChoiceField(label=_("Rol in huishouden"), choices=MemberRole.choices)
+
+    def clean_birth_date(self) -> datetime.date:
+        value = self.cleaned_data["birth_date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("De geboortedatum ligt in de toekomst."))
+        return value
+
+    def clean_bsn(self) -> str:
+        value = self.cleaned_data["bsn"].strip()
+        if value:
+            validate_bsn(value)
+            value = normalise_bsn(value)
+        return value
+
+
+class CaseOpenForm(PersonFieldsMixin):
+    household_name = forms.CharField(
+        label=_("Naam huishouden"), max_length=150, help_text=_("Bijvoorbeeld: gezin De Vries.")
+    )
+    household_address = forms.CharField(label=_("Adres"), max_length=200, required=False)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
+    line = forms.ChoiceField(label=_("Lijn"), choices=Line.choices, initial=Line.SECOND)
+    regisseur = forms.ModelChoiceField(
+        label=_("Regisseur"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Leeg laten als u zelf de regisseur bent."),
+    )
+
+    field_order = ["household_name", "household_address", "first_name", "last_name", "birth_date", "bsn", "role"]
+
+    def __init__(self, *args, user: User, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.user = user
+        teams = permissions.teams_for_opening_cases(user)
+        self.fields["team"].queryset = teams.order_by("name")
+        self.fields["regisseur"].queryset = (
+            User.objects.filter(memberships__team__in=teams, memberships__role=Role.REGISSEUR)
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        team, regisseur = data.get("team"), data.get("regisseur")
+        if team is None:
+            return data
+        if regisseur is None:
+            if self.user.memberships.filter(team=team, role=Role.REGISSEUR).exists():
+                data["regisseur"] = self.user
+            else:
+                self.add_error("regisseur", _("Kies een regisseur uit het team."))
+        elif not regisseur.memberships.filter(team=team, role=Role.REGISSEUR).exists():
+            self.add_error("regisseur", _("Deze collega is geen regisseur in het gekozen team."))
+        return data
+
+
+class CaseEditForm(forms.Form):
+    household_name = forms.CharField(label=_("Naam huishouden"), max_length=150)
+    household_address = forms.CharField(label=_("Adres"), max_length=200, required=False)
+    line = forms.ChoiceField(label=_("Lijn"), choices=Line.choices)
+
+
+class MemberAddForm(PersonFieldsMixin):
+    pass
+
+
+class MemberEditForm(forms.Form):
+    role = forms.ChoiceField(label=_("Rol in huishouden"), choices=MemberRole.choices)
+    phone = forms.CharField(label=_("Telefoon"), max_length=30, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+
+
+class NetworkContactForm(forms.Form):
+    name = forms.CharField(label=_("Naam"), max_length=150)
+    relation = forms.ChoiceField(label=_("Relatie"), choices=NetworkRelation.choices)
+    organisation = forms.CharField(label=_("Organisatie"), max_length=150, required=False)
+    phone = forms.CharField(label=_("Telefoon"), max_length=30, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    note = forms.CharField(label=_("Toelichting"), max_length=300, required=False)
+
+
+class ConsentForm(forms.Form):
+    member = forms.ModelChoiceField(label=_("Gezinslid"), queryset=HouseholdMember.objects.none())
+    purpose = forms.ChoiceField(label=_("Doel"), choices=ConsentPurpose.choices)
+    organisation = forms.ModelChoiceField(label=_("Organisatie"), queryset=Organisation.objects.none(), required=False)
+    given = forms.TypedChoiceField(
+        label=_("Toestemming"),
+        choices=[("1", _("Gegeven")), ("0", _("Ingetrokken"))],
+        coerce=lambda v: v == "1",
+    )
+    method = forms.ChoiceField(label=_("Hoe"), choices=ConsentMethod.choices)
+    date = forms.DateField(label=_("Datum"), widget=DATE_WIDGET, initial=timezone.localdate)
+
+    def __init__(self, *args, case, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = case.household.members.select_related("person")
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            municipalities=case.team.municipality_id
+        ).order_by("name")
+
+    def clean_date(self) -> datetime.date:
+        value = self.cleaned_data["date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("De datum ligt in de toekomst."))
+        return value
+
+
+class ShareForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Collega"), queryset=User.objects.none(), required=False)
+    team = forms.ModelChoiceField(label=_("Of een heel team"), queryset=Team.objects.none(), required=False)
+    access = forms.ChoiceField(label=_("Toegang"), choices=Access.choices, initial=Access.READ)
+
+    def __init__(self, *args, colleagues, teams, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = colleagues
+        self.fields["team"].queryset = teams
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if bool(data.get("user")) == bool(data.get("team")):
+            raise forms.ValidationError(_("Kies een collega of een team (niet allebei)."))
+        return data
+
+
+class ReassignForm(forms.Form):
+    regisseur = forms.ModelChoiceField(label=_("Nieuwe regisseur"), queryset=User.objects.none())
+    reason = forms.ChoiceField(
+        label=_("Reden"),
+        choices=[c for c in RegisseurChangeReason.choices if c[0] != RegisseurChangeReason.INITIAL],
+    )
+    note = forms.CharField(
+        label=_("Toelichting"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, regisseurs, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["regisseur"].queryset = regisseurs
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Uitkomst"), choices=CaseOutcome.choices)
+    reason = forms.CharField(
+        label=_("Toelichting"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Notitie"), widget=forms.Textarea(attrs={"rows": 3}))

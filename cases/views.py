@@ -1,0 +1,305 @@
+"""HTML screens for cases. Thin: fetch through selectors, write through services.
+
+Every case-scoped view fetches the case with `_case_or_404`: a missing case, a case the
+user may not see and an action the user may not take on a readable case all answer 404.
+"""
+
+from collections.abc import Callable
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import Team, User
+from socialdomain.audit import audit_read
+
+from . import forms, permissions, selectors, services
+from .models import Case
+
+PAGE_SIZE = 25
+READ_PURPOSE = "casusregie"
+
+
+def _case_or_404(
+    request: HttpRequest, uuid: UUID, *, write: bool = False, allow: Callable[[User, Case], bool] | None = None
+) -> Case:
+    """The case, if the user may read it (or write it) and `allow` agrees; else 404."""
+    try:
+        case = selectors.case_get_for_user(user=request.user, uuid=uuid, write=write)
+    except Case.DoesNotExist:
+        raise Http404 from None
+    if allow is not None and not allow(request.user, case):
+        raise Http404  # don't reveal that the case exists
+    return case
+
+
+def _apply_form_errors(form, exc: ValidationError) -> None:  # type: ignore[no-untyped-def]
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _filtered_cases(user: User, form: forms.CaseFilterForm) -> QuerySet[Case]:
+    qs = selectors.case_list_for_user(user=user)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            qs = selectors.case_search(qs=qs, text=data["q"])
+        if data["status"]:
+            qs = qs.filter(status=data["status"])
+        if data["line"]:
+            qs = qs.filter(line=data["line"])
+        if data["team"]:
+            qs = qs.filter(team=data["team"])
+        if data["sort"] == "number":
+            return qs.order_by("number")
+    return qs.order_by("-updated_at", "-id")
+
+
+def case_list(request: HttpRequest) -> HttpResponse:
+    form = forms.CaseFilterForm(request.GET or None, user=request.user)
+    page = Paginator(_filtered_cases(request.user, form), PAGE_SIZE).get_page(request.GET.get("pagina"))
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    template = "cases/_case_table.html" if request.htmx else "cases/case_list.html"
+    return render(request, template, context)
+
+
+def team_overview(request: HttpRequest) -> HttpResponse:
+    counts, cases = selectors.team_caseload(user=request.user)
+    if not request.user.memberships.filter(role="teamleider").exists():
+        raise Http404
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    return render(request, "cases/team_overview.html", {"counts": counts, "page": page, "query": ""})
+
+
+@require_http_methods(["GET", "POST"])
+def case_new(request: HttpRequest) -> HttpResponse:
+    form = forms.CaseOpenForm(request.POST or None, user=request.user)
+    if not form.fields["team"].queryset.exists():
+        raise Http404
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.case_open_for_new_household(
+                actor=request.user,
+                team=data["team"],
+                regisseur=data["regisseur"],
+                line=data["line"],
+                household_name=data["household_name"],
+                household_address=data["household_address"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                birth_date=data["birth_date"],
+                role=data["role"],
+                bsn=data["bsn"],
+            )
+        except ValidationError as exc:
+            _apply_form_errors(form, exc)
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(request, _("Dossier %(number)s is geopend.") % {"number": case.number})
+            return redirect("cases:detail", uuid=case.uuid)
+    return render(request, "cases/form.html", {"form": form, "title": _("Nieuw dossier")})
+
+
+def case_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    case = _case_or_404(request, uuid)
+    user = request.user
+    can_write = permissions.can_write(user, case)
+    audit_read(actor=user, obj=case, case_uuid=case.uuid, view="cases:detail", purpose=READ_PURPOSE)
+    context = {
+        "case": case,
+        "members": selectors.case_members(case=case),
+        "network": case.household.network.all(),
+        "history": selectors.case_regisseur_history(case=case),
+        "shares": selectors.case_access_list(case=case),
+        "consents": selectors.case_consents(case=case),
+        "timeline": selectors.case_timeline(case=case),
+        "can_write": can_write,
+        "can_share": permissions.can_share(user, case),
+        "can_reassign": permissions.can_reassign(user, case),
+        "can_view_log": permissions.can_view_access_log(user, case),
+        "show_bsn": can_write,
+        "note_form": forms.NoteForm() if can_write else None,
+    }
+    return render(request, "cases/case_detail.html", context)
+
+
+def _form_page(request: HttpRequest, case: Case, form, title: str) -> HttpResponse:  # type: ignore[no-untyped-def]
+    return render(request, "cases/form.html", {"form": form, "title": title, "case": case})
+
+
+@require_http_methods(["GET", "POST"])
+def case_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    case = _case_or_404(request, uuid, write=True)
+    initial = {"household_name": case.household.name, "household_address": case.household.address, "line": case.line}
+    form = forms.CaseEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_edit(actor=request.user, case=case, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("Het dossier is bijgewerkt."))
+            return redirect("cases:detail", uuid=case.uuid)
+    return _form_page(request, case, form, _("Dossier bewerken"))
+
+
+@require_http_methods(["GET", "POST"])
+def member_add(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    case = _case_or_404(request, uuid, write=True)
+    form = forms.MemberAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_add_to_case(actor=request.user, case=case, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("Het gezinslid is toegevoegd."))
+            return redirect("cases:detail", uuid=case.uuid)
+    return _form_page(request, case, form, _("Gezinslid toevoegen"))
+
+
+@require_http_methods(["GET", "POST"])
+def member_edit(request: HttpRequest, uuid: UUID, person_uuid: UUID) -> HttpResponse:
+    case = _case_or_404(request, uuid, write=True)
+    member = selectors.case_members(case=case).filter(person__uuid=person_uuid).first()
+    if member is None:
+        raise Http404
+    initial = {"role": member.role, "phone": member.person.phone, "email": member.person.email}
+    form = forms.MemberEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_update(actor=request.user, case=case, member=member, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("Het gezinslid is bijgewerkt."))
+            return redirect("cases:detail", uuid=case.uuid)
+    return _form_page(request, case, form, _("Gezinslid bewerken: %(name)s") % {"name": member.person.full_name})
+
+
+@require_http_methods(["GET", "POST"])
+def network_add(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    case = _case_or_404(request, uuid, write=True)
+    form = forms.NetworkContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.network_contact_add(actor=request.user, case=case, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("Het netwerkcontact is toegevoegd."))
+            return redirect("cases:detail", uuid=case.uuid)
+    return _form_page(request, case, form, _("Netwerkcontact toevoegen"))
+
+
+@require_http_methods(["GET", "POST"])
+def consent_add(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    case = _case_or_404(request, uuid, write=True)
+    form = forms.ConsentForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_record(actor=request.user, case=case, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("De toestemming is vastgelegd."))
+            return redirect("cases:detail", uuid=case.uuid)
+    return _form_page(request, case, form, _("Toestemming vastleggen"))
+
+
+@require_http_methods(["GET", "POST"])
+def case_share(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    case = _case_or_404(request, uuid, allow=permissions.can_share)
+    colleagues = selectors.colleagues_for_sharing(case=case, actor=request.user)
+    teams = Team.objects.filter(municipality_id=case.team.municipality_id).order_by("name")
+    form = forms.ShareForm(request.POST or None, colleagues=colleagues, teams=teams)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.case_share(actor=request.user, case=case, access=data["access"], user=data["user"], team=data["team"])
+        messages.success(request, _("Het dossier is gedeeld."))
+        return redirect("cases:share", uuid=case.uuid)
+    context = {"case": case, "form": form, "shares": selectors.case_access_list(case=case)}
+    return render(request, "cases/case_share.html", context)
+
+
+@require_POST
+def case_unshare(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    case = _case_or_404(request, uuid, allow=permissions.can_share)
+    kind, principal_id = request.POST.get("kind"), request.POST.get("principal")
+    entry = next(
+        (e for e in selectors.case_access_list(case=case) if e.kind == kind and str(e.principal_id) == principal_id),
+        None,
+    )
+    if entry is None:
+        raise Http404
+    if kind == "user":
+        services.case_unshare(actor=request.user, case=case, user=User.objects.get(pk=entry.principal_id))
+    else:
+        services.case_unshare(actor=request.user, case=case, team=Team.objects.get(pk=entry.principal_id))
+    messages.success(request, _("De toegang van %(name)s is ingetrokken.") % {"name": entry.name})
+    return redirect("cases:share", uuid=case.uuid)
+
+
+@require_http_methods(["GET", "POST"])
+def case_reassign(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    case = _case_or_404(request, uuid, allow=permissions.can_reassign)
+    regisseurs = selectors.team_regisseurs(team_id=case.team_id).exclude(pk=case.regisseur_id)
+    form = forms.ReassignForm(request.POST or None, regisseurs=regisseurs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_reassign(actor=request.user, case=case, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("De regisseur is gewisseld."))
+            return redirect("cases:detail", uuid=case.uuid)
+    return _form_page(request, case, form, _("Regisseur wisselen"))
+
+
+@require_http_methods(["GET", "POST"])
+def case_close(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    case = _case_or_404(request, uuid, write=True)
+    form = forms.CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_close(actor=request.user, case=case, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("Het dossier is gesloten."))
+            return redirect("cases:detail", uuid=case.uuid)
+    return _form_page(request, case, form, _("Dossier sluiten"))
+
+
+@require_POST
+def note_add(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    case = _case_or_404(request, uuid, write=True)
+    form = forms.NoteForm(request.POST)
+    if form.is_valid():
+        services.note_add(actor=request.user, case=case, text=form.cleaned_data["text"])
+        form = forms.NoteForm()
+    if request.htmx:
+        context = {"case": case, "timeline": selectors.case_timeline(case=case), "note_form": form, "can_write": True}
+        return render(request, "cases/_timeline.html", context)
+    if form.is_bound and form.errors:
+        messages.error(request, _("De notitie is leeg en niet opgeslagen."))
+    return redirect("cases:detail", uuid=case.uuid)
+
+
+def access_log(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    case = _case_or_404(request, uuid, allow=permissions.can_view_access_log)
+    page = Paginator(selectors.case_access_log(case=case), 50).get_page(request.GET.get("pagina"))
+    return render(request, "cases/access_log.html", {"case": case, "page": page, "query": ""})

@@ -1,0 +1,161 @@
+"""The per-case permission matrix over HTTP (docs/permissions-matrix.md holds the same table).
+
+404 for a case the user may not see *and* for an action the user may not take on a
+case they can read: the answer never reveals that a case exists.
+"""
+
+import pytest
+from django.urls import reverse
+
+from accounts.constants import Role
+from cases import services
+from tests.accounts.factories import MunicipalityFactory, TeamFactory
+from tests.cases.factories import CaseFactory
+
+pytestmark = pytest.mark.django_db
+
+ACTIONS = ["list", "detail", "edit", "share", "access_log", "reassign", "close"]
+
+# actor → expected answer per action ("list": is the case in "Mijn dossiers")
+MATRIX = {
+    "regisseur": {
+        "list": True,
+        "detail": 200,
+        "edit": 200,
+        "share": 200,
+        "access_log": 200,
+        "reassign": 404,
+        "close": 200,
+    },
+    "read_share": {
+        "list": True,
+        "detail": 200,
+        "edit": 404,
+        "share": 404,
+        "access_log": 404,
+        "reassign": 404,
+        "close": 404,
+    },
+    "write_share": {
+        "list": True,
+        "detail": 200,
+        "edit": 200,
+        "share": 404,
+        "access_log": 404,
+        "reassign": 404,
+        "close": 200,
+    },
+    "teamleider": {
+        "list": True,
+        "detail": 200,
+        "edit": 404,
+        "share": 404,
+        "access_log": 200,
+        "reassign": 200,
+        "close": 404,
+    },
+    "other_team_regisseur": dict.fromkeys(ACTIONS, 404) | {"list": False},
+    "other_municipality_regisseur": dict.fromkeys(ACTIONS, 404) | {"list": False},
+    "expert": dict.fromkeys(ACTIONS, 404) | {"list": False},
+    "controller": dict.fromkeys(ACTIONS, 404) | {"list": False},
+    "functional_admin": dict.fromkeys(ACTIONS, 404) | {"list": False},
+}
+
+
+@pytest.fixture
+def world(make_user):  # type: ignore[no-untyped-def]
+    municipality = MunicipalityFactory(name="Lochem-test")
+    team = TeamFactory(municipality=municipality)
+    other_team = TeamFactory(municipality=municipality)
+    expertise = TeamFactory(municipality=municipality, expertise=True)
+    elsewhere = TeamFactory(municipality=MunicipalityFactory(name="Zutphen-test"))
+    owner = make_user(Role.REGISSEUR, team=team)
+    users = {
+        "regisseur": owner,
+        "read_share": make_user(Role.REGISSEUR, team=team),
+        "write_share": make_user(Role.REGISSEUR, team=other_team),
+        "teamleider": make_user(Role.TEAMLEIDER, team=team),
+        "other_team_regisseur": make_user(Role.REGISSEUR, team=other_team),
+        "other_municipality_regisseur": make_user(Role.REGISSEUR, team=elsewhere),
+        "expert": make_user(Role.EXPERT, team=expertise),
+        "controller": make_user(Role.CONTROLLER, team=team),
+        "functional_admin": make_user(Role.STAFF, team=team, is_staff=True),
+    }
+    case = CaseFactory(team=team, regisseur=owner)
+    services.case_share(actor=owner, case=case, user=users["read_share"], access="read")
+    services.case_share(actor=owner, case=case, user=users["write_share"], access="write")
+    return case, users
+
+
+def _status(client, case, action):  # type: ignore[no-untyped-def]
+    if action == "list":
+        response = client.get(reverse("cases:list"))
+        assert response.status_code == 200
+        return case.number in response.content.decode()
+    return client.get(reverse(f"cases:{action}", args=[case.uuid])).status_code
+
+
+@pytest.mark.parametrize("actor", list(MATRIX))
+def test_permission_matrix_over_http(client, world, actor):
+    case, users = world
+    client.force_login(users[actor])
+    answers = {action: _status(client, case, action) for action in ACTIONS}
+    assert answers == MATRIX[actor]
+
+
+def test_revoking_a_share_takes_effect_on_the_next_request(client, world):
+    case, users = world
+    client.force_login(users["read_share"])
+    assert client.get(reverse("cases:detail", args=[case.uuid])).status_code == 200
+    client.force_login(users["regisseur"])
+    response = client.post(
+        reverse("cases:unshare", args=[case.uuid]), {"kind": "user", "principal": users["read_share"].pk}
+    )
+    assert response.status_code == 302
+    client.force_login(users["read_share"])
+    assert client.get(reverse("cases:detail", args=[case.uuid])).status_code == 404
+    assert case.number not in client.get(reverse("cases:list")).content.decode()
+
+
+def test_sharing_through_the_form_gives_read_access_without_write(client, world):
+    case, users = world
+    colleague = users["other_team_regisseur"]
+    client.force_login(users["regisseur"])
+    response = client.post(reverse("cases:share", args=[case.uuid]), {"user": colleague.pk, "access": "read"})
+    assert response.status_code == 302
+    client.force_login(colleague)
+    assert client.get(reverse("cases:detail", args=[case.uuid])).status_code == 200
+    assert client.get(reverse("cases:edit", args=[case.uuid])).status_code == 404
+
+
+def test_regisseur_change_moves_write_access_to_the_new_regisseur(client, world, make_user):
+    case, users = world
+    new = make_user(Role.REGISSEUR, team=case.team)
+    client.force_login(users["teamleider"])
+    response = client.post(
+        reverse("cases:reassign", args=[case.uuid]), {"regisseur": new.pk, "reason": "no_click", "note": ""}
+    )
+    assert response.status_code == 302
+    client.force_login(users["regisseur"])
+    assert client.get(reverse("cases:edit", args=[case.uuid])).status_code == 404
+    client.force_login(new)
+    assert client.get(reverse("cases:edit", args=[case.uuid])).status_code == 200
+
+
+def test_reassign_refuses_the_initial_reason_with_a_dutch_error(client, world, make_user):
+    case, users = world
+    new = make_user(Role.REGISSEUR, team=case.team)
+    client.force_login(users["teamleider"])
+    response = client.post(reverse("cases:reassign", args=[case.uuid]), {"regisseur": new.pk, "reason": "initial"})
+    assert response.status_code == 200
+    assert "Selecteer een geldige keuze" in response.content.decode()
+    case.refresh_from_db()
+    assert case.regisseur == users["regisseur"]
+
+
+def test_unknown_case_answers_404_like_a_forbidden_one(client, world):
+    import uuid
+
+    _case, users = world
+    client.force_login(users["regisseur"])
+    assert client.get(reverse("cases:detail", args=[uuid.uuid4()])).status_code == 404
