@@ -33,6 +33,15 @@ def permission_id(model: type[models.Model], codename: str) -> int:
     return Permission.objects.only("id").get(content_type=ct, codename=codename).id
 
 
+def forget_permission_ids(**kwargs: object) -> None:
+    """post_migrate receiver: permissions may have been recreated with new ids.
+
+    In production ids never change, but a database flush (transactional tests) recreates
+    the permission rows; a stale cached id would silently hide every grant.
+    """
+    permission_id.cache_clear()
+
+
 def grant(*, codename: str, to: models.Model, obj: models.Model) -> None:
     """Grant `codename` on `obj` to a user or a group; idempotent."""
     assign_perm(codename, to, obj)
