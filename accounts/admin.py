@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import Membership, Municipality, Organisation, Team, User
+from .models import Membership, Municipality, Notification, Organisation, Team, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -57,3 +57,10 @@ class UserAdmin(DjangoUserAdmin):
     def save_formset(self, request, form, formset, change):  # type: ignore[no-untyped-def]
         super().save_formset(request, form, formset, change)
         services.user_sync_team_groups(user=form.instance)
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "text", "is_read", "created_at"]
+    list_filter = ["is_read"]
+    list_select_related = ["recipient"]

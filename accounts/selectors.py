@@ -5,7 +5,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .constants import Role
-from .models import Team, User
+from .models import Notification, Team, User
 
 
 def team_list_for_user(*, user: User, role: str | None = None) -> QuerySet[Team]:
@@ -45,3 +45,7 @@ def backup_device_get_for_user(*, user: User) -> StaticDevice | None:
 def user_has_otp_device(*, user: User) -> bool:
     """Whether the user has a confirmed second factor they can log in with (TOTP)."""
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def notifications_unread(*, user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user, is_read=False).order_by("-created_at")

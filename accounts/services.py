@@ -7,7 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from socialdomain.audit import audit_write
 
-from .models import Membership, Municipality, Team, User
+from .models import Membership, Municipality, Notification, Team, User
 
 
 @transaction.atomic
@@ -123,3 +123,18 @@ def totp_verify(*, user: User, token: str) -> TOTPDevice | None:
     if device is None or not device.verify_token(token.strip().replace(" ", "")):
         return None
     return device
+
+
+def notification_send(*, recipient: User, text: str, link: str = "") -> Notification:
+    """A short in-app message. Callers keep personal data out of `text` (a case number at most);
+    the notification is a side product of an audited write, so it is not audited itself."""
+    notification = Notification(recipient=recipient, text=text, link=link)
+    notification.full_clean()
+    notification.save()
+    return notification
+
+
+@transaction.atomic
+def notifications_mark_read(*, actor: User) -> int:
+    """Mark all of the actor's notifications read; returns how many changed."""
+    return Notification.objects.filter(recipient=actor, is_read=False).update(is_read=True)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import DomainScore, Gesprek, MeldcodeStep, Notification, Signal
+from .models import DomainScore, Gesprek, MeldcodeStep, Signal
 
 
 @admin.register(Signal)
@@ -15,12 +15,6 @@ class SignalAdmin(admin.ModelAdmin):
 class MeldcodeStepAdmin(admin.ModelAdmin):
     list_display = ["case", "step", "done_on"]
     raw_id_fields = ["case", "signal"]
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["recipient", "text", "is_read", "created_at"]
-    list_filter = ["is_read"]
 
 
 class DomainScoreInline(admin.TabularInline):

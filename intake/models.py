@@ -83,26 +83,6 @@ class MeldcodeStep(models.Model):
         return self.get_step_display()
 
 
-class Notification(models.Model):
-    """A short message to one user. Text holds no personal data beyond a case number."""
-
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    text = models.CharField(_("tekst"), max_length=200)
-    link = models.CharField(_("link"), max_length=200, blank=True)
-    is_read = models.BooleanField(_("gelezen"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("melding")
-        verbose_name_plural = _("meldingen")
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["recipient", "is_read"], name="notification_unread")]
-
-    def __str__(self) -> str:
-        return self.text
-
-
 class Gesprek(models.Model):
     """Het gesprek (keukentafelgesprek) with a household, on its case."""
 

@@ -18,7 +18,7 @@ from cases import selectors as case_selectors
 from cases.models import Case, HouseholdMember
 
 from .constants import GOAL_THRESHOLD, Domain, SignalStatus
-from .models import DomainScore, Gesprek, MeldcodeStep, Notification, Signal
+from .models import DomainScore, Gesprek, MeldcodeStep, Signal
 
 
 def case_url(case: Case | None) -> str | None:
@@ -103,10 +103,6 @@ def gesprek_previous(*, gesprek: Gesprek) -> Gesprek | None:
 
 def meldcode_steps_for_case(*, case: Case) -> QuerySet[MeldcodeStep]:
     return MeldcodeStep.objects.filter(case=case).order_by("step")
-
-
-def notifications_unread(*, user: User) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user, is_read=False).order_by("-created_at")
 
 
 def has_children(*, members: list[HouseholdMember]) -> bool:

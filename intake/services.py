@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.constants import Role
 from accounts.models import Team, User
+from accounts.services import notification_send
 from cases import permissions as case_permissions
 from cases import selectors as case_selectors
 from cases import services as case_services
@@ -32,7 +33,7 @@ from .constants import (
     SignalStatus,
     TriageRoute,
 )
-from .models import DomainScore, Gesprek, MeldcodeStep, Notification, Signal
+from .models import DomainScore, Gesprek, MeldcodeStep, Signal
 
 LADDER_FIELDS = ["ladder_own", "ladder_network", "ladder_general", "ladder_tailored"]
 GESPREK_FIELDS = ["date", "place", "professionals", "question_behind", *LADDER_FIELDS, "ladder_skip_reason"]
@@ -75,11 +76,6 @@ def _signal_url(signal: Signal) -> str:
     return reverse("intake:signal_detail", kwargs={"uuid": signal.uuid})
 
 
-def _notify(*, recipient: User, text: str, link: str) -> Notification:
-    # Notifications are a side product of an audited write; they hold no personal data.
-    return Notification.objects.create(recipient=recipient, text=text, link=link)
-
-
 def _resolve_person(*, actor: User, data: PersonInput) -> Person:
     if data.bsn:
         try:
@@ -106,7 +102,7 @@ def _resolve_person(*, actor: User, data: PersonInput) -> Person:
 def _attach(*, signal: Signal, case: Case, actor: User) -> None:
     signal.case = case
     if case.regisseur_id != actor.pk:
-        _notify(
+        notification_send(
             recipient=case.regisseur,
             text=_("Nieuwe aanmelding bij dossier %(number)s") % {"number": case.number},
             link=_signal_url(signal),
@@ -246,7 +242,7 @@ def signal_triage(
                 )
             signal.case = case
             if regisseur.pk != actor.pk:
-                _notify(
+                notification_send(
                     recipient=regisseur,
                     text=_("U bent regisseur van nieuw dossier %(number)s") % {"number": case.number},
                     link=_signal_url(signal),
@@ -260,7 +256,7 @@ def signal_triage(
                 memberships__team_id=signal.team_id, memberships__role=Role.TEAMLEIDER
             ).distinct()
             for leader in leaders:
-                _notify(
+                notification_send(
                     recipient=leader,
                     text=_("Veiligheidssignaal (Meldcode) bij dossier %(number)s") % {"number": case.number},
                     link=_signal_url(signal),
@@ -299,12 +295,6 @@ def meldcode_step_complete(*, actor: User, step: MeldcodeStep, done_on: datetime
         flagged=True,
     )
     return step
-
-
-@transaction.atomic
-def notifications_mark_read(*, actor: User) -> int:
-    """Mark all of the actor's notifications read; returns how many changed."""
-    return Notification.objects.filter(recipient=actor, is_read=False).update(is_read=True)
 
 
 @transaction.atomic

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import selectors as account_selectors
+from accounts import services as account_services
 from accounts.selectors import team_list_for_user
 from cases import permissions as case_permissions
 from cases import selectors as case_selectors
@@ -36,7 +38,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     team_id = next((t.pk for t in teams if str(t.pk) == request.GET.get("team")), None)
     signals = selectors.signal_list_for_user(user=request.user, status=status, source=source, team_id=team_id)
     counts = selectors.signal_status_counts(user=request.user, source=source, team_id=team_id)
-    notifications = list(selectors.notifications_unread(user=request.user)[:10])
+    notifications = list(account_selectors.notifications_unread(user=request.user)[:10])
     tabs = [
         {"value": s.value, "label": s.label, "count": counts[s.value], "active": s.value == status}
         for s in SignalStatus
@@ -60,7 +62,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def notifications_read(request: HttpRequest) -> HttpResponse:
-    services.notifications_mark_read(actor=request.user)
+    account_services.notifications_mark_read(actor=request.user)
     return redirect("intake:inbox")
 
 

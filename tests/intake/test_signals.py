@@ -4,11 +4,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accounts.models import Notification
 from audit.models import AuditEvent
 from cases.models import Case, Person
 from intake import services
 from intake.constants import AdviceOutcome, MeldcodeStepKind, SignalStatus, TriageRoute
-from intake.models import MeldcodeStep, Notification, Signal
+from intake.models import MeldcodeStep, Signal
 from tests.intake.conftest import BSN_MOTHER
 
 pytestmark = pytest.mark.django_db
