@@ -1,0 +1,42 @@
+"""Dutch labels for audit actions, for timelines and access logs.
+
+Services name their actions in code (`case_open`, `note_add`); people read these labels.
+An action without a label falls back to its code, so a new action never breaks a page.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+ACTION_LABELS = {
+    "read": _("Ingezien"),
+    "case_open": _("Dossier geopend"),
+    "case_update": _("Dossier bijgewerkt"),
+    "case_close": _("Dossier gesloten"),
+    "case_share": _("Dossier gedeeld"),
+    "case_unshare": _("Delen ingetrokken"),
+    "case_reassign": _("Regisseur gewisseld"),
+    "case_safety_flag": _("Veiligheidssignaal gemarkeerd"),
+    "household_create": _("Huishouden vastgelegd"),
+    "person_create": _("Persoon vastgelegd"),
+    "member_add": _("Gezinslid toegevoegd"),
+    "member_update": _("Gezinslid gewijzigd"),
+    "network_add": _("Netwerkcontact toegevoegd"),
+    "note_add": _("Notitie toegevoegd"),
+    "consent_record": _("Toestemming vastgelegd"),
+    "signal_create": _("Aanmelding ontvangen"),
+    "signal_triage": _("Aanmelding getrieerd"),
+    "gesprek_start": _("Gesprek vastgelegd"),
+    "gesprek_finalise": _("Gesprek afgerond"),
+    "meldcode_step": _("Stap Meldcode vastgelegd"),
+    "break_glass_open": _("Noodtoegang genomen"),
+    "break_glass_revoke": _("Noodtoegang beëindigd"),
+    "bsn_keys_rotate": _("BSN-sleutels vernieuwd"),
+    "team_create": _("Team aangemaakt"),
+    "membership_add": _("Teamlid toegevoegd"),
+    "otp_totp_confirm": _("Tweestapsverificatie ingesteld"),
+    "otp_backup_codes_generate": _("Back-upcodes gemaakt"),
+    "otp_backup_code_use": _("Back-upcode gebruikt"),
+}
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
