@@ -153,7 +153,8 @@ def _form_page(request: HttpRequest, case: Case, form, title: str) -> HttpRespon
 
 @require_http_methods(["GET", "POST"])
 def case_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    case = _case_or_404(request, uuid, write=True)
+    # A closed case is no longer edited: like any action the user may not take, 404.
+    case = _case_or_404(request, uuid, write=True, allow=lambda _user, c: c.is_open)
     initial = {"household_name": case.household.name, "household_address": case.household.address, "line": case.line}
     form = forms.CaseEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
