@@ -17,6 +17,11 @@ class Role(models.TextChoices):
     STAFF = "staff", _("Functioneel beheerder")
 
 
+# Roles that work on case content. Only these join their team's permission group, so a
+# case shared with a team never reaches its controllers or functional administrators.
+CASEWORK_ROLES = frozenset({Role.REGISSEUR, Role.TEAMLEIDER, Role.EXPERT})
+
+
 class OrganisationKind(models.TextChoices):
     ZORGAANBIEDER = "zorgaanbieder", _("Zorgaanbieder")
     SCHOOL = "school", _("School")

@@ -4,9 +4,11 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from .constants import Role
+from .selectors import notifications_unread_count
 
 
 @dataclass(frozen=True)
@@ -51,3 +53,15 @@ def navigation(request: HttpRequest) -> dict:
             if url is not None:
                 items.append({"label": item.label, "url": url, "active": request.path == url})
     return {"nav_items": items, "user_roles": sorted(roles)}
+
+
+def notification_count(request: HttpRequest) -> dict:
+    """The number of unread notifications for the header link: one COUNT, lazily.
+
+    Evaluated only when a template uses it (error pages and htmx fragments that do not
+    render the header cost nothing); never for anonymous users.
+    """
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"unread_notification_count": SimpleLazyObject(lambda: notifications_unread_count(user=user))}

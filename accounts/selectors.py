@@ -49,3 +49,13 @@ def user_has_otp_device(*, user: User) -> bool:
 
 def notifications_unread(*, user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user, is_read=False).order_by("-created_at")
+
+
+def notifications_unread_count(*, user: User) -> int:
+    """How many unread notifications the user has: one COUNT on the (recipient, is_read) index."""
+    return Notification.objects.filter(recipient=user, is_read=False).count()
+
+
+def notifications_recent(*, user: User, limit: int = 50) -> QuerySet[Notification]:
+    """The user's latest notifications, read or not, newest first."""
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")[:limit]

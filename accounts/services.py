@@ -7,6 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from socialdomain.audit import audit_write
 
+from .constants import CASEWORK_ROLES
 from .models import Membership, Municipality, Notification, Team, User
 
 
@@ -29,8 +30,17 @@ def team_ensure_group(*, team: Team) -> None:
 
 @transaction.atomic
 def user_sync_team_groups(*, user: User) -> None:
-    """Make the user's team groups match their memberships (grants to teams go to groups)."""
-    wanted = set(Team.objects.filter(memberships__user=user).values_list("group_id", flat=True))
+    """Make the user's team groups match their casework memberships (grants to teams go to groups).
+
+    Only casework roles (regisseur, teamleider, expert) put a user in a team's group: a
+    controller or functional administrator of the same team must not receive the case
+    content shared with that team. A user holding both kinds of role in a team is in it.
+    """
+    wanted = set(
+        Team.objects.filter(memberships__user=user, memberships__role__in=CASEWORK_ROLES).values_list(
+            "group_id", flat=True
+        )
+    )
     current = set(user.groups.filter(team__isnull=False).values_list("id", flat=True))
     if wanted - current:
         user.groups.add(*(wanted - current))

@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 from django_otp.models import Device
 from qrcode.image.svg import SvgPathFillImage
 
@@ -24,12 +25,29 @@ from socialdomain.health import broker_state
 from . import services
 from .forms import BackupCodeForm, TokenForm
 from .middleware import OTP_PENDING_SESSION_KEY
-from .selectors import backup_device_get_for_user, team_list_for_user, user_has_otp_device
+from .selectors import (
+    backup_device_get_for_user,
+    notifications_recent,
+    team_list_for_user,
+    user_has_otp_device,
+)
 
 
 def home(request: HttpRequest) -> HttpResponse:
     teams = team_list_for_user(user=request.user)
     return render(request, "accounts/home.html", {"teams": teams})
+
+
+@require_http_methods(["GET", "POST"])
+def notifications(request: HttpRequest) -> HttpResponse:
+    """The user's notifications; POST marks them all read."""
+    if request.method == "POST":
+        changed = services.notifications_mark_read(actor=request.user)  # type: ignore[arg-type]
+        if changed:
+            messages.success(request, _("Alle meldingen zijn gelezen."))
+        return redirect("notifications")
+    items = list(notifications_recent(user=request.user))  # type: ignore[arg-type]
+    return render(request, "accounts/notifications.html", {"notifications": items})
 
 
 @login_not_required

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.constants import Role
 from accounts.models import User
+from accounts.services import notification_send
 from socialdomain import authz
 from socialdomain.audit import audit_write
 
@@ -30,9 +31,20 @@ MIN_REASON_LENGTH = 10
 
 def break_glass_active_for(*, user: User, case: Case) -> bool:
     """True while the user reads this case through an unexpired break-glass access."""
-    return BreakGlassAccess.objects.filter(
-        user=user, case=case, revoked_at__isnull=True, expires_at__gt=timezone.now()
-    ).exists()
+    return break_glass_access_for(user=user, case=case) is not None
+
+
+def break_glass_access_for(*, user: User, case: Case) -> BreakGlassAccess | None:
+    """The user's unexpired, unrevoked break-glass access to this case (latest expiry), or None.
+
+    The case page uses it to flag its read in the access log and to show until when the
+    emergency access lasts: one indexed query.
+    """
+    return (
+        BreakGlassAccess.objects.filter(user=user, case=case, revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .order_by("-expires_at")
+        .first()
+    )
 
 
 def break_glass_find_case(*, user: User, number: str) -> Case:
@@ -115,14 +127,24 @@ def break_glass_revoke_expired() -> int:
 
 @transaction.atomic
 def break_glass_notify(*, access_id: int) -> bool:
-    """Tell the team leader(s) of the case's team, once. Returns False when already done."""
+    """Tell the team leader(s) of the case's team, once: by e-mail and in the application.
+
+    Idempotent through `notified_at` under a row lock: a second run (a retried task) sends
+    nothing. Only the case number and the colleague's name leave the case: no household data.
+    Returns False when already done.
+    """
     access = BreakGlassAccess.objects.select_for_update().select_related("case", "case__team", "user").get(pk=access_id)
     if access.notified_at is not None:
         return False
-    leaders = User.objects.filter(memberships__team=access.case.team, memberships__role=Role.TEAMLEIDER).distinct()
+    leaders = list(
+        User.objects.filter(memberships__team=access.case.team, memberships__role=Role.TEAMLEIDER)
+        .distinct()
+        .order_by("pk")
+    )
+    log_url = reverse("cases:access_log", kwargs={"uuid": access.case.uuid})
+    colleague = access.user.get_full_name() or access.user.username
     recipients = [u.email for u in leaders if u.email]
     if recipients:
-        # Only the case number and the colleague's name: no household data in mail.
         send_mail(
             subject=_("Noodtoegang tot dossier %(number)s") % {"number": access.case.number},
             message=_(
@@ -130,26 +152,21 @@ def break_glass_notify(*, access_id: int) -> bool:
                 "Bekijk de reden in het logboek van het dossier: %(url)s"
             )
             % {
-                "user": access.user.get_full_name() or access.user.username,
+                "user": colleague,
                 "number": access.case.number,
                 "until": timezone.localtime(access.expires_at).strftime("%d-%m-%Y %H:%M"),
-                "url": reverse("cases:access_log", kwargs={"uuid": access.case.uuid})
-                if _has_url("cases:access_log")
-                else "",
+                "url": log_url,
             },
             from_email=None,
             recipient_list=recipients,
         )
+    for leader in leaders:
+        notification_send(
+            recipient=leader,
+            text=_("%(user)s heeft noodtoegang genomen tot dossier %(number)s.")
+            % {"user": colleague, "number": access.case.number},
+            link=log_url,
+        )
     access.notified_at = timezone.now()
     access.save(update_fields=["notified_at"])
-    return True
-
-
-def _has_url(name: str) -> bool:
-    from django.urls import NoReverseMatch
-
-    try:
-        reverse(name, kwargs={"uuid": "00000000-0000-0000-0000-000000000000"})
-    except NoReverseMatch:
-        return False
     return True

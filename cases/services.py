@@ -376,9 +376,14 @@ def case_open_for_new_household(
 
 @transaction.atomic
 def case_edit(*, actor: User, case: Case, household_name: str, household_address: str, line: str) -> Case:
-    """Edit the household's name and address and the case's line: one audited change."""
+    """Edit the household's name and address and the case's line: one audited change.
+
+    Raises PermissionDenied without write access, ValidationError for a closed case.
+    """
     if not permissions.can_write(actor, case):
         raise PermissionDenied
+    if not case.is_open:
+        raise ValidationError(_("Een gesloten dossier kan niet meer worden bewerkt."))
     household = case.household
     before = {"name": household.name, "address": household.address, "line": case.line}
     after = {"name": household_name, "address": household_address, "line": line}

@@ -19,11 +19,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Team, User
 from socialdomain.audit import audit_read
 
-from . import forms, permissions, selectors, services
+from . import breakglass, forms, permissions, selectors, services
 from .models import Case
 
 PAGE_SIZE = 25
 READ_PURPOSE = "casusregie"
+BREAK_GLASS_PURPOSE = "noodtoegang"
 
 
 def _case_or_404(
@@ -117,7 +118,16 @@ def case_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
     case = _case_or_404(request, uuid)
     user = request.user
     can_write = permissions.can_write(user, case)
-    audit_read(actor=user, obj=case, case_uuid=case.uuid, view="cases:detail", purpose=READ_PURPOSE)
+    # A read through break-glass is flagged; its purpose names the access, never the free-text reason.
+    emergency = breakglass.break_glass_access_for(user=user, case=case)
+    audit_read(
+        actor=user,
+        obj=case,
+        case_uuid=case.uuid,
+        view="cases:detail",
+        purpose=f"{BREAK_GLASS_PURPOSE} #{emergency.pk}" if emergency else READ_PURPOSE,
+        flagged=emergency is not None,
+    )
     context = {
         "case": case,
         "members": selectors.case_members(case=case),
@@ -132,6 +142,7 @@ def case_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
         "can_view_log": permissions.can_view_access_log(user, case),
         "show_bsn": can_write,
         "note_form": forms.NoteForm() if can_write else None,
+        "break_glass_until": emergency.expires_at if emergency else None,
     }
     return render(request, "cases/case_detail.html", context)
 
@@ -142,7 +153,8 @@ def _form_page(request: HttpRequest, case: Case, form, title: str) -> HttpRespon
 
 @require_http_methods(["GET", "POST"])
 def case_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    case = _case_or_404(request, uuid, write=True)
+    # A closed case is no longer edited: like any action the user may not take, 404.
+    case = _case_or_404(request, uuid, write=True, allow=lambda _user, c: c.is_open)
     initial = {"household_name": case.household.name, "household_address": case.household.address, "line": case.line}
     form = forms.CaseEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -22,6 +22,7 @@ urlpatterns = [
     path("tweestapsverificatie/controleren/", account_views.otp_verify, name="otp_verify"),
     path("tweestapsverificatie/back-upcode/", account_views.otp_backup_verify, name="otp_backup_verify"),
     path("tweestapsverificatie/back-upcodes/", account_views.otp_backup_codes, name="otp_backup_codes"),
+    path("meldingen/", account_views.notifications, name="notifications"),
     path("noodtoegang/", break_glass_views.break_glass, name="break_glass"),
     path("aanmeldingen/", include("intake.urls")),
     path("dossiers/", include("cases.urls")),

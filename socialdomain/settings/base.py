@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "csp.context_processors.nonce",
                 "accounts.context_processors.navigation",
+                "accounts.context_processors.notification_count",
             ],
         },
     },

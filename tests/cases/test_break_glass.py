@@ -6,9 +6,11 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.constants import Role
+from accounts.models import Notification
 from audit.models import AuditEvent
 from cases import breakglass
 from cases.models import BreakGlassAccess, Case
@@ -107,3 +109,21 @@ def test_revoking_break_glass_keeps_an_earlier_share_of_someone_else(crisis, mak
     BreakGlassAccess.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
     assert breakglass.break_glass_revoke_expired() == 1
     assert case_get_for_user(user=colleague, uuid=case.uuid) == case
+
+
+@pytest.mark.django_db
+def test_break_glass_notify_tells_each_team_leader_in_the_app_once(crisis, make_user):
+    case, user, leader = crisis
+    second_leader = make_user(Role.TEAMLEIDER, team=case.team, email="")
+    access = breakglass.break_glass_open(actor=user, case=case, reason="Crisis in de nacht, huisverbod opgelegd")
+    assert breakglass.break_glass_notify(access_id=access.pk) is True
+    assert breakglass.break_glass_notify(access_id=access.pk) is False
+
+    log_url = reverse("cases:access_log", kwargs={"uuid": case.uuid})
+    notes = Notification.objects.order_by("recipient_id")
+    assert [n.recipient for n in notes] == sorted([leader, second_leader], key=lambda u: u.pk)
+    assert all(case.number in n.text and n.link == log_url and not n.is_read for n in notes)
+    assert not Notification.objects.filter(recipient=user).exists()
+    # E-mail only to the leader who has an address, with a link to the access log.
+    assert [m.to for m in mail.outbox] == [[leader.email]]
+    assert log_url in mail.outbox[0].body

@@ -7,6 +7,7 @@ case they can read: the answer never reveals that a case exists.
 import pytest
 from django.urls import reverse
 
+from accounts import services as accounts_services
 from accounts.constants import Role
 from cases import services
 from tests.accounts.factories import MunicipalityFactory, TeamFactory
@@ -59,6 +60,18 @@ MATRIX = {
     "expert": dict.fromkeys(ACTIONS, 404) | {"list": False},
     "controller": dict.fromkeys(ACTIONS, 404) | {"list": False},
     "functional_admin": dict.fromkeys(ACTIONS, 404) | {"list": False},
+    # The case is shared read ("meelezen") with team S: only its casework roles get it.
+    "team_share_regisseur": {
+        "list": True,
+        "detail": 200,
+        "edit": 404,
+        "share": 404,
+        "access_log": 404,
+        "reassign": 404,
+        "close": 404,
+    },
+    "team_share_controller": dict.fromkeys(ACTIONS, 404) | {"list": False},
+    "team_share_staff": dict.fromkeys(ACTIONS, 404) | {"list": False},
 }
 
 
@@ -68,6 +81,7 @@ def world(make_user):  # type: ignore[no-untyped-def]
     team = TeamFactory(municipality=municipality)
     other_team = TeamFactory(municipality=municipality)
     expertise = TeamFactory(municipality=municipality, expertise=True)
+    shared_team = TeamFactory(municipality=municipality)
     elsewhere = TeamFactory(municipality=MunicipalityFactory(name="Zutphen-test"))
     owner = make_user(Role.REGISSEUR, team=team)
     users = {
@@ -80,10 +94,14 @@ def world(make_user):  # type: ignore[no-untyped-def]
         "expert": make_user(Role.EXPERT, team=expertise),
         "controller": make_user(Role.CONTROLLER, team=team),
         "functional_admin": make_user(Role.STAFF, team=team, is_staff=True),
+        "team_share_regisseur": make_user(Role.REGISSEUR, team=shared_team),
+        "team_share_controller": make_user(Role.CONTROLLER, team=shared_team),
+        "team_share_staff": make_user(Role.STAFF, team=shared_team, is_staff=True),
     }
     case = CaseFactory(team=team, regisseur=owner)
     services.case_share(actor=owner, case=case, user=users["read_share"], access="read")
     services.case_share(actor=owner, case=case, user=users["write_share"], access="write")
+    services.case_share(actor=owner, case=case, team=shared_team, access="read")
     return case, users
 
 
@@ -151,6 +169,17 @@ def test_reassign_refuses_the_initial_reason_with_a_dutch_error(client, world, m
     assert "Selecteer een geldige keuze" in response.content.decode()
     case.refresh_from_db()
     assert case.regisseur == users["regisseur"]
+
+
+def test_a_controller_who_becomes_regisseur_in_the_shared_team_joins_its_group(client, world):
+    case, users = world
+    controller = users["team_share_controller"]
+    shared_team = users["team_share_regisseur"].memberships.get().team
+    assert not controller.groups.filter(pk=shared_team.group_id).exists()
+    accounts_services.membership_add(user=controller, team=shared_team, role=Role.REGISSEUR)
+    assert controller.groups.filter(pk=shared_team.group_id).exists()
+    client.force_login(controller)
+    assert client.get(reverse("cases:detail", args=[case.uuid])).status_code == 200
 
 
 def test_unknown_case_answers_404_like_a_forbidden_one(client, world):
