@@ -237,3 +237,18 @@ def test_access_log_query_count_does_not_grow_with_rows(client, make_user, team)
         client.get(reverse("cases:detail", args=[case.uuid]))
     assert _queries(client, url) == few
     assert "cases:detail" in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_timeline_and_access_log_show_dutch_action_labels(client):
+    from tests.accounts.factories import MembershipFactory, TeamFactory, UserFactory
+
+    team = TeamFactory()
+    regisseur = UserFactory()
+    MembershipFactory(user=regisseur, team=team, role=Role.REGISSEUR)
+    case = CaseFactory(team=team, regisseur=regisseur)
+    client.force_login(regisseur)
+    page = client.get(f"/dossiers/{case.uuid}/").content.decode()
+    assert "Dossier geopend" in page and ">case_open<" not in page
+    log = client.get(f"/dossiers/{case.uuid}/logboek/").content.decode()
+    assert "Dossier geopend" in log and "Ingezien" in log
