@@ -105,6 +105,14 @@ def meldcode_steps_for_case(*, case: Case) -> QuerySet[MeldcodeStep]:
     return MeldcodeStep.objects.filter(case=case).order_by("step")
 
 
+def meldcode_signal(*, case: Case) -> Signal | None:
+    """The safety signal the Meldcode steps started from (the caller has the case)."""
+    step = MeldcodeStep.objects.filter(case=case, signal__isnull=False).select_related("signal").first()
+    if step is not None:
+        return step.signal
+    return Signal.objects.filter(case=case).order_by("received_on").first()
+
+
 def has_children(*, members: list[HouseholdMember]) -> bool:
     return any(m.role == "child" or m.person.age < 18 for m in members)
 
