@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Team, User
+from intake import selectors as intake_selectors
 from socialdomain.audit import audit_read
 
 from . import forms, permissions, selectors, services
@@ -132,6 +133,8 @@ def case_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
         "can_view_log": permissions.can_view_access_log(user, case),
         "show_bsn": can_write,
         "note_form": forms.NoteForm() if can_write else None,
+        # intake's part of the page (gesprekken, scores, signals, Meldcode): one selector call
+        "intake": intake_selectors.case_intake_overview(user=user, case=case),
     }
     return render(request, "cases/case_detail.html", context)
 
