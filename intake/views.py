@@ -38,7 +38,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     team_id = next((t.pk for t in teams if str(t.pk) == request.GET.get("team")), None)
     signals = selectors.signal_list_for_user(user=request.user, status=status, source=source, team_id=team_id)
     counts = selectors.signal_status_counts(user=request.user, source=source, team_id=team_id)
-    notifications = list(account_selectors.notifications_unread(user=request.user)[:10])
+    unread = account_selectors.notifications_unread(user=request.user)
+    notifications = list(unread[:10])
+    # The list shows the newest ten; the heading counts them all (one extra COUNT query).
+    unread_count = len(notifications) if len(notifications) < 10 else unread.count()
     tabs = [
         {"value": s.value, "label": s.label, "count": counts[s.value], "active": s.value == status}
         for s in SignalStatus
@@ -55,7 +58,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "teams": teams,
             "sources": SignalSource.choices,
             "notifications": notifications,
-            "unread_count": len(notifications),
+            "unread_count": unread_count,
         },
     )
 
