@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Team, User
+from intake import selectors as intake_selectors
 from socialdomain.audit import audit_read
 
 from . import breakglass, forms, permissions, selectors, services
@@ -143,6 +144,8 @@ def case_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
         "show_bsn": can_write,
         "note_form": forms.NoteForm() if can_write else None,
         "break_glass_until": emergency.expires_at if emergency else None,
+        # intake's part of the page (gesprekken, scores, signals, Meldcode): one selector call
+        "intake": intake_selectors.case_intake_overview(user=user, case=case),
     }
     return render(request, "cases/case_detail.html", context)
 

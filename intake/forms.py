@@ -220,3 +220,28 @@ class GesprekForm(forms.Form):
                     note = self.cleaned_data.get(self.note_name(m.pk, d.value), "")
                     result.append(ScoreInput(member_id=m.pk, domain=d.value, score=score, note=note))
         return result
+
+
+class MeldcodeStepsForm(forms.Form):
+    """One date field per Meldcode step of a case (`step_<n>`); the rules live in the service."""
+
+    def __init__(self, *args, steps: list, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.steps = steps
+        for step in steps:
+            self.fields[self.field_name(step.step)] = forms.DateField(
+                required=False,
+                widget=DATE,
+                label=step.get_step_display(),
+                initial=step.done_on,
+            )
+
+    @staticmethod
+    def field_name(step: int) -> str:
+        return f"step_{step}"
+
+    def done_on_by_step(self) -> dict[int, object]:
+        return {s.step: self.cleaned_data.get(self.field_name(s.step)) for s in self.steps}
+
+    def rows(self) -> list[dict]:
+        return [{"step": s, "field": self[self.field_name(s.step)]} for s in self.steps]

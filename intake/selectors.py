@@ -17,7 +17,7 @@ from cases import permissions as case_permissions
 from cases import selectors as case_selectors
 from cases.models import Case, HouseholdMember
 
-from .constants import GOAL_THRESHOLD, Domain, SignalStatus
+from .constants import GOAL_THRESHOLD, Domain, GesprekStatus, SignalStatus
 from .models import DomainScore, Gesprek, MeldcodeStep, Signal
 
 
@@ -105,6 +105,14 @@ def meldcode_steps_for_case(*, case: Case) -> QuerySet[MeldcodeStep]:
     return MeldcodeStep.objects.filter(case=case).order_by("step")
 
 
+def meldcode_signal(*, case: Case) -> Signal | None:
+    """The safety signal the Meldcode steps started from (the caller has the case)."""
+    step = MeldcodeStep.objects.filter(case=case, signal__isnull=False).select_related("signal").first()
+    if step is not None:
+        return step.signal
+    return Signal.objects.filter(case=case).order_by("received_on").first()
+
+
 def has_children(*, members: list[HouseholdMember]) -> bool:
     return any(m.role == "child" or m.person.age < 18 for m in members)
 
@@ -137,18 +145,14 @@ class MemberScores:
     rows: list[ScoreRow] = field(default_factory=list)
 
 
-def score_overview(*, gesprek: Gesprek) -> list[MemberScores]:
-    """Scores per member per domain with the change since the previous gesprek (3 queries)."""
-    members = list(case_selectors.household_members(household=gesprek.case.household))
-    previous = gesprek_previous(gesprek=gesprek)
-    current = {(s.member_id, s.domain): s for s in gesprek.scores.all()}
-    before = (
-        {(s.member_id, s.domain): s.score for s in DomainScore.objects.filter(gesprek=previous)} if previous else {}
-    )
+def _build_overview(
+    *, members: list[HouseholdMember], current: dict[tuple[int, str], DomainScore], before: dict[tuple[int, str], int]
+) -> list[MemberScores]:
     result = []
+    domains = domains_for(members=members)
     for member in members:
         rows = []
-        for domain in domains_for(members=members):
+        for domain in domains:
             s = current.get((member.pk, domain.value))
             if s is None and (member.pk, domain.value) not in before:
                 continue
@@ -164,6 +168,17 @@ def score_overview(*, gesprek: Gesprek) -> list[MemberScores]:
     return result
 
 
+def score_overview(*, gesprek: Gesprek) -> list[MemberScores]:
+    """Scores per member per domain with the change since the previous gesprek (3 queries)."""
+    members = list(case_selectors.household_members(household=gesprek.case.household))
+    previous = gesprek_previous(gesprek=gesprek)
+    current = {(s.member_id, s.domain): s for s in gesprek.scores.all()}
+    before = (
+        {(s.member_id, s.domain): s.score for s in DomainScore.objects.filter(gesprek=previous)} if previous else {}
+    )
+    return _build_overview(members=members, current=current, before=before)
+
+
 def proposed_goals(gesprek: Gesprek) -> list[tuple[HouseholdMember, Domain, int]]:
     """Domains scored at or below 2: proposed as goals for the plan, lowest first."""
     scores = (
@@ -172,3 +187,60 @@ def proposed_goals(gesprek: Gesprek) -> list[tuple[HouseholdMember, Domain, int]
         .order_by("score", "member__person__birth_date", "domain")
     )
     return [(s.member, Domain(s.domain), s.score) for s in scores]
+
+
+@dataclass
+class CaseIntake:
+    """Everything intake shows on the case page (see `case_intake_overview`)."""
+
+    gesprekken: list[Gesprek]
+    latest: Gesprek | None
+    previous: Gesprek | None
+    score_overview: list[MemberScores]
+    goals: list[tuple[HouseholdMember, Domain, int]]
+    signals: list[Signal]
+    meldcode_steps: list[MeldcodeStep]
+    can_write: bool
+
+
+def case_intake_overview(*, user: User, case: Case) -> CaseIntake:
+    """Intake's part of the case page, for a case the caller has already authorised.
+
+    - the household's gesprekken (newest first), drafts included;
+    - the scores of the latest *final* gesprek per member, with the change since the final
+      gesprek before it (a draft is work in progress and starts as a copy of the previous
+      scores, so comparing with it would show "no change" everywhere);
+    - the proposed plan goals (scores at or below GOAL_THRESHOLD) from those same scores;
+    - the signals attached to the case and, when safety-flagged, the Meldcode steps.
+
+    A constant number of queries whatever the number of gesprekken, scores or signals:
+    gesprekken, scores of the two gesprekken compared (one query), household members,
+    signals, Meldcode steps, plus the write check (none for the case's regisseur).
+    """
+    gesprekken = list(Gesprek.objects.filter(case=case).order_by("-date", "-created_at"))
+    finals = [g for g in gesprekken if g.status == GesprekStatus.FINAL]
+    latest = finals[0] if finals else None
+    previous = finals[1] if len(finals) > 1 else None
+    overview: list[MemberScores] = []
+    goals: list[tuple[HouseholdMember, Domain, int]] = []
+    if latest is not None:
+        members = list(case_selectors.household_members(household=case.household))
+        by_id = {m.pk: m for m in members}
+        compared = [latest.pk] + ([previous.pk] if previous else [])
+        scores = list(DomainScore.objects.filter(gesprek_id__in=compared))
+        current = {(s.member_id, s.domain): s for s in scores if s.gesprek_id == latest.pk}
+        before = {(s.member_id, s.domain): s.score for s in scores if s.gesprek_id != latest.pk}
+        overview = _build_overview(members=members, current=current, before=before)
+        low = [s for s in current.values() if s.score <= GOAL_THRESHOLD and s.member_id in by_id]
+        low.sort(key=lambda s: (s.score, by_id[s.member_id].person.birth_date, s.domain))
+        goals = [(by_id[s.member_id], Domain(s.domain), s.score) for s in low]
+    return CaseIntake(
+        gesprekken=gesprekken,
+        latest=latest,
+        previous=previous,
+        score_overview=overview,
+        goals=goals,
+        signals=list(Signal.objects.filter(case=case).order_by("-received_on", "-created_at")),
+        meldcode_steps=list(meldcode_steps_for_case(case=case)) if case.safety_flag else [],
+        can_write=case_permissions.can_write(user, case),
+    )

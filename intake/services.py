@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.constants import Role
@@ -274,6 +275,17 @@ def signal_triage(
     return signal
 
 
+def _meldcode_received_on(step: MeldcodeStep) -> datetime.date | None:
+    """The day the safety signal came in: no Meldcode step can be done before it.
+
+    The step's own signal (set at triage); if that link is gone, the case's first signal.
+    """
+    if step.signal_id is not None:
+        return step.signal.received_on  # type: ignore[union-attr]
+    first = Signal.objects.filter(case_id=step.case_id).order_by("received_on").first()
+    return first.received_on if first else None
+
+
 @transaction.atomic
 def meldcode_step_complete(*, actor: User, step: MeldcodeStep, done_on: datetime.date) -> MeldcodeStep:
     """Record the date a Meldcode step was completed (regisseur or team leader)."""
@@ -282,6 +294,14 @@ def meldcode_step_complete(*, actor: User, step: MeldcodeStep, done_on: datetime
         raise PermissionDenied
     if done_on > timezone.localdate():
         raise ValidationError({"done_on": _("De datum ligt in de toekomst.")})
+    received_on = _meldcode_received_on(step)
+    if received_on is not None and done_on < received_on:
+        raise ValidationError(
+            {
+                "done_on": _("De datum ligt vóór de ontvangst van het signaal (%(date)s).")
+                % {"date": date_format(received_on, "j F Y")}
+            }
+        )
     before = step.done_on
     step.done_on = done_on
     step.full_clean()
@@ -295,6 +315,48 @@ def meldcode_step_complete(*, actor: User, step: MeldcodeStep, done_on: datetime
         flagged=True,
     )
     return step
+
+
+@transaction.atomic
+def meldcode_steps_complete(
+    *, actor: User, case: Case, done_on_by_step: dict[int, datetime.date | None]
+) -> list[MeldcodeStep]:
+    """Record the dates of several Meldcode steps of a case at once: all or nothing.
+
+    Each changed step goes through `meldcode_step_complete` (validated, audited once per
+    step). A date once recorded can be corrected but not erased: the Meldcode asks for a
+    traceable course of action. Errors are collected per step (keys `step_<n>`) and raised
+    together as one ValidationError; the transaction then rolls back, so nothing is saved.
+    Raises PermissionDenied if the actor may not record steps on this case.
+    """
+    if not (case_permissions.can_write(actor, case) or case_permissions.is_teamleider_of(actor, case)):
+        raise PermissionDenied
+    steps = list(
+        MeldcodeStep.objects.select_for_update(of=("self",))
+        .filter(case=case)
+        .select_related("case", "signal")
+        .order_by("step")
+    )
+    errors: dict[str, list[str]] = {}
+    changed = []
+    for step in steps:
+        if step.step not in done_on_by_step:
+            continue
+        key = f"step_{step.step}"
+        done_on = done_on_by_step[step.step]
+        if done_on is None:
+            if step.done_on is not None:
+                errors[key] = [_("Een vastgelegde datum kan niet worden leeggemaakt; corrigeer hem zo nodig.")]
+            continue
+        if done_on == step.done_on:
+            continue
+        try:
+            changed.append(meldcode_step_complete(actor=actor, step=step, done_on=done_on))
+        except ValidationError as exc:
+            errors[key] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    return changed
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from cases.models import Case
 
 from . import selectors, services
 from .constants import Domain, GesprekStatus, SignalSource, SignalStatus
-from .forms import GesprekForm, PersonForm, SignalForm, TriageForm
+from .forms import GesprekForm, MeldcodeStepsForm, PersonForm, SignalForm, TriageForm
 from .models import Gesprek, Signal
 
 
@@ -38,7 +38,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     team_id = next((t.pk for t in teams if str(t.pk) == request.GET.get("team")), None)
     signals = selectors.signal_list_for_user(user=request.user, status=status, source=source, team_id=team_id)
     counts = selectors.signal_status_counts(user=request.user, source=source, team_id=team_id)
-    notifications = list(account_selectors.notifications_unread(user=request.user)[:10])
+    unread = account_selectors.notifications_unread(user=request.user)
+    notifications = list(unread[:10])
+    # The list shows the newest ten; the heading counts them all (one extra COUNT query).
+    unread_count = len(notifications) if len(notifications) < 10 else unread.count()
     tabs = [
         {"value": s.value, "label": s.label, "count": counts[s.value], "active": s.value == status}
         for s in SignalStatus
@@ -55,7 +58,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "teams": teams,
             "sources": SignalSource.choices,
             "notifications": notifications,
-            "unread_count": len(notifications),
+            "unread_count": unread_count,
         },
     )
 
@@ -294,5 +297,38 @@ def gesprek_detail(request: HttpRequest, uuid) -> HttpResponse:  # type: ignore[
             "score_overview": selectors.score_overview(gesprek=gesprek),
             "goals": selectors.proposed_goals(gesprek),
             "can_edit": gesprek.status == GesprekStatus.DRAFT and case_permissions.can_write(request.user, case),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meldcode_steps(request: HttpRequest, case_uuid) -> HttpResponse:  # type: ignore[no-untyped-def]
+    """The five Meldcode steps of a safety-flagged case, with a date each (writers only)."""
+    try:
+        case = case_selectors.case_get_for_user(user=request.user, uuid=case_uuid, write=True)
+    except Case.DoesNotExist as exc:
+        raise Http404 from exc
+    steps = list(selectors.meldcode_steps_for_case(case=case))
+    if not case.safety_flag or not steps:
+        raise Http404
+    form = MeldcodeStepsForm(request.POST if request.method == "POST" else None, steps=steps)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meldcode_steps_complete(actor=request.user, case=case, done_on_by_step=form.done_on_by_step())
+        except ValidationError as exc:
+            _add_form_errors(form, exc)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            messages.success(request, _("De Meldcodestappen zijn opgeslagen."))
+            return redirect("intake:meldcode_steps", case_uuid=case.uuid)
+    return render(
+        request,
+        "intake/meldcode_steps.html",
+        {
+            "case": case,
+            "case_url": selectors.case_url(case),
+            "form": form,
+            "signal": selectors.meldcode_signal(case=case),
         },
     )

@@ -199,3 +199,44 @@ def test_gesprek_page_shows_scores_and_proposed_goals(client, case_with_househol
     assert response.status_code == 302
     html = client.get(reverse("intake:gesprek_detail", kwargs={"uuid": gesprek.uuid})).content.decode()
     assert "Financiën" in html and "schuld" in html and "Voorgestelde doelen" in html
+
+
+def test_autosave_over_htmx_stores_scores_and_answers_concept_opgeslagen(client, case_with_household, regisseur):
+    gesprek = services.gesprek_start(actor=regisseur, case=case_with_household)
+    parent = case_with_household.household.members.get(role="parent")
+    client.force_login(regisseur)
+    response = client.post(
+        reverse("intake:gesprek_draft", kwargs={"uuid": gesprek.uuid}),
+        _form_data(gesprek, **{f"score_{parent.pk}_{Domain.HOUSING}": "3", f"note_{parent.pk}_housing": "huurschuld"}),
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert "Concept opgeslagen" in response.content.decode()
+    gesprek.refresh_from_db()
+    assert gesprek.status == "draft"
+    assert list(gesprek.scores.values_list("domain", "score", "note")) == [("housing", 3, "huurschuld")]
+
+
+def test_proposed_goals_from_scores_entered_in_the_gesprek_form(client, case_with_household, regisseur):
+    from intake import selectors
+
+    gesprek = services.gesprek_start(actor=regisseur, case=case_with_household)
+    parent = case_with_household.household.members.get(role="parent")
+    child = case_with_household.household.members.get(role="child")
+    client.force_login(regisseur)
+    client.post(
+        reverse("intake:gesprek_edit", kwargs={"uuid": gesprek.uuid}),
+        _form_data(
+            gesprek,
+            **{
+                f"score_{parent.pk}_{Domain.FINANCES}": "2",
+                f"score_{parent.pk}_{Domain.WORK}": "3",
+                f"score_{child.pk}_{Domain.PARENTING}": "1",
+            },
+        ),
+    )
+    goals = selectors.proposed_goals(Gesprek.objects.get(pk=gesprek.pk))
+    assert [(m.pk, d, s) for m, d, s in goals] == [(child.pk, Domain.PARENTING, 1), (parent.pk, Domain.FINANCES, 2)]
+    html = client.get(reverse("intake:gesprek_detail", kwargs={"uuid": gesprek.uuid})).content.decode()
+    assert "Opvoeding / ontwikkeling (score 1)" in html and "Financiën (score 2)" in html
+    assert "Werk &amp; opleiding (score" not in html
