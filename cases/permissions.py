@@ -31,14 +31,17 @@ def _group_ids(user: User) -> QuerySet:
     return User.groups.through.objects.filter(user_id=user.pk).values("group_id")
 
 
-def visible_case_ids(user: User, codename: str = VIEW) -> QuerySet:
+def visible_case_ids(user: User, codename: str = VIEW, *, distinct: bool = False) -> QuerySet:
     """The ids of the cases the user may see (or change), as one SQL subquery.
 
     Built as a UNION ALL of small indexed id sets (own cases by regisseur, personal grants
     by user, team grants by the user's groups, and, only for team leaders, the cases of
     the teams they lead) so that PostgreSQL touches only the visible rows instead of
     testing OR'ed EXISTS per case row; `id IN (...)` removes the duplicates, so a plain
-    UNION would only add a second de-duplication step.
+    UNION would only add a second de-duplication step. `distinct=True` gives the plain
+    UNION, for counting the visible cases straight from the id sets (`.count()` on it is
+    `SELECT COUNT(*) FROM (… UNION …)`, no join with the case table: every id in it is a
+    case, the grant tables have a foreign key to it).
 
     The team-leader branch is added only when the user is one (`user.roles`, one cached
     query per request, which the navigation loads anyway): for everybody else its
@@ -57,7 +60,7 @@ def visible_case_ids(user: User, codename: str = VIEW) -> QuerySet:
     parts = [personal, team]
     if codename == VIEW and Role.TEAMLEIDER in user.roles:
         parts.append(Case.objects.filter(team_id__in=_teamleider_team_ids(user)).values("id"))
-    return own.union(*parts, all=True)
+    return own.union(*parts, all=not distinct)
 
 
 def _granted(user: User, case: Case, codename: str) -> bool:
