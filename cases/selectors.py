@@ -82,11 +82,13 @@ def case_listing_for_user(
 ) -> CaseListing:
     """The cases the user may see ("Mijn dossiers"), filtered, as a `CaseListing`.
 
-    Same permission semantics as `case_list_for_user` (the same `visible_case_ids`). Without
-    filters the total is counted from the visible ids alone; with filters the count needs
-    the case (and household) columns, so it counts the filtered rows.
+    Same permission semantics as `case_list_for_user`: the same `visible_case_ids`, compiled
+    once for the page and the count. Two queries per page, whatever the number of rows.
     """
-    base = Case.objects.filter(id__in=permissions.visible_case_ids(user))
+    visible = permissions.compile_visible_case_ids(user)
+    if visible is None:
+        return CaseListing(base=Case.objects.none(), ordering=("-id",), count=lambda: 0)
+    base = Case.objects.filter(id__in=visible.as_expression())
     if text:
         base = case_search(qs=base, text=text)
     if status:
@@ -96,10 +98,9 @@ def case_listing_for_user(
     if team_id is not None:
         base = base.filter(team_id=team_id)
     ordering = ("number", "id") if sort == "number" else ("-updated_at", "-id")
-    if text or status or line or team_id is not None:
-        count = base.count
-    else:
-        count = permissions.visible_case_ids(user, distinct=True).count
+    # Without filters the total is the number of visible ids (no join); filters need the
+    # case (and household) columns, so then the filtered rows are counted.
+    count = base.count if (text or status or line or team_id is not None) else visible.count
     return CaseListing(base=base, ordering=ordering, count=count)
 
 
