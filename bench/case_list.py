@@ -302,7 +302,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, default=50_000)
     parser.add_argument("--reuse", action="store_true", help="reuse the data when the case count matches")
-    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--sample", type=int, default=20, help="number of regisseurs measured")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of the filtered queries")
     args = parser.parse_args()
