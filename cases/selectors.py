@@ -5,9 +5,10 @@ exist and for one the user may not see: the two are indistinguishable on purpose
 """
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import overload
 from uuid import UUID
 
 from django.db.models import Count, Q, QuerySet
@@ -64,8 +65,20 @@ class CaseListing:
     def __len__(self) -> int:
         return self.count()
 
-    def __getitem__(self, key: slice) -> list[Case]:
-        if not isinstance(key, slice) or key.step is not None:
+    def __iter__(self) -> Iterator[Case]:
+        return iter(self[0 : self.count()])
+
+    @overload
+    def __getitem__(self, key: int) -> Case: ...
+    @overload
+    def __getitem__(self, key: slice) -> list[Case]: ...
+    def __getitem__(self, key: int | slice) -> Case | list[Case]:
+        if isinstance(key, int):
+            rows = self[key : key + 1]
+            if not rows:
+                raise IndexError(key)
+            return rows[0]
+        if key.step is not None:
             raise TypeError("CaseListing supports plain slices only")
         ids = self._base.order_by(*self._ordering).values("id")[key]
         return list(Case.objects.filter(id__in=ids).with_list_data().order_by(*self._ordering))
@@ -88,7 +101,7 @@ def case_listing_for_user(
     visible = permissions.compile_visible_case_ids(user)
     if visible is None:
         return CaseListing(base=Case.objects.none(), ordering=("-id",), count=lambda: 0)
-    base = Case.objects.filter(id__in=visible.as_expression())
+    base: QuerySet[Case] = Case.objects.filter(id__in=visible.as_expression())
     if text:
         base = case_search(qs=base, text=text)
     if status:

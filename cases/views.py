@@ -9,7 +9,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -62,7 +62,7 @@ def _filtered_cases(user: User, form: forms.CaseFilterForm) -> selectors.CaseLis
 
 def case_list(request: HttpRequest) -> HttpResponse:
     form = forms.CaseFilterForm(request.GET or None, user=request.user)
-    page = Paginator(_filtered_cases(request.user, form), PAGE_SIZE).get_page(request.GET.get("pagina"))
+    page: Page[Case] = Paginator(_filtered_cases(request.user, form), PAGE_SIZE).get_page(request.GET.get("pagina"))
     query = request.GET.copy()
     query.pop("pagina", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
@@ -74,7 +74,7 @@ def team_overview(request: HttpRequest) -> HttpResponse:
     counts, cases = selectors.team_caseload(user=request.user)
     if not request.user.memberships.filter(role="teamleider").exists():
         raise Http404
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    page: Page[Case] = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("pagina"))
     return render(request, "cases/team_overview.html", {"counts": counts, "page": page, "query": ""})
 
 

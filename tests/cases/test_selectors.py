@@ -87,6 +87,9 @@ def test_case_listing_counts_a_case_visible_twice_once_and_pages_like_the_list(m
     assert _ids(listing[0:50]) == expected
     assert _ids(listing[1:3]) == expected[1:3]
     assert listing[10:20] == []
+    assert listing[1].pk == expected[1] and _ids(listing) == expected
+    with pytest.raises(IndexError):
+        listing[4]
 
 
 @pytest.mark.django_db
