@@ -9,10 +9,11 @@ cases, 80 at 200 000), ~10 % of the cases shared with one colleague, ~5 % with a
 team group; every regisseur sees ~400 cases whatever the total. No audit rows.
 
 Measures, interleaved in one run, for a sample of regisseurs:
-  (a) filtered:   case_list_for_user(...).order_by("-updated_at")[:50] + its .count()
+  (a) filtered:   case_listing_for_user(user=...)[0:50] + its .count() -- what the page runs
   (b) unfiltered: Case.objects.with_list_data().order_by("-updated_at")[:50] + Case.objects.count()
-  (c) the HTML page `cases:list` through django.test.Client (skipped when the URL does not exist)
-and prints median, p95 (ms) and the ratio filtered / unfiltered.
+  (c) the HTML page `cases:list` (25 rows) through django.test.Client (skipped when the URL does not exist)
+  (d) for comparison, the previous shape: case_list_for_user(...).order_by("-updated_at")[:50] + .count()
+and prints median, p95 (ms), the ratios filtered / unfiltered and whether the target is met.
 """
 
 import argparse
@@ -60,6 +61,9 @@ def _setup(url: str) -> None:
     from django.conf import settings
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    import logging
+
+    logging.getLogger("axes").setLevel(logging.WARNING)  # one INFO line per force_login otherwise
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
@@ -194,20 +198,20 @@ def _p95(xs: list[float]) -> float:
 
 
 def explain(user) -> None:  # type: ignore[no-untyped-def]
-    """EXPLAIN ANALYZE the exact SQL the selector runs (captured, so it is what Django sends)."""
+    """EXPLAIN ANALYZE the exact SQL the page runs (captured, so it is what Django sends)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from cases.selectors import case_list_for_user
+    from cases.selectors import case_listing_for_user
 
-    qs = case_list_for_user(user=user)
+    listing = case_listing_for_user(user=user)
     with CaptureQueriesContext(connection) as ctx:
-        list(qs.order_by("-updated_at")[:50])
-        qs.count()
+        listing[0:50]
+        listing.count()
     for label, q in zip(["page", "count"], ctx.captured_queries[-2:], strict=True):
         print(f"--- {label}: {q['sql']}")
         with connection.cursor() as cur:
-            cur.execute("EXPLAIN (ANALYZE, BUFFERS OFF) " + q["sql"])
+            cur.execute("EXPLAIN (ANALYZE, BUFFERS OFF, SUMMARY) " + q["sql"])
             print("\n".join(r[0] for r in cur.fetchall()))
 
 
@@ -217,7 +221,7 @@ def measure(rounds: int, sample: int) -> None:
 
     from accounts.models import User
     from cases.models import Case
-    from cases.selectors import case_list_for_user
+    from cases.selectors import case_list_for_user, case_listing_for_user
 
     users = list(User.objects.filter(username__startswith="bench").order_by("?")[:sample])
     try:
@@ -232,6 +236,11 @@ def measure(rounds: int, sample: int) -> None:
             clients[u.pk].force_login(u)
 
     def filtered(u):  # type: ignore[no-untyped-def]
+        listing = case_listing_for_user(user=u)
+        rows = listing[0:50]
+        return rows, listing.count()
+
+    def previous(u):  # type: ignore[no-untyped-def]
         qs = case_list_for_user(user=u)
         rows = list(qs.order_by("-updated_at")[:50])
         return rows, qs.count()
@@ -248,19 +257,23 @@ def measure(rounds: int, sample: int) -> None:
     for u in users:
         rows, count = filtered(u)
         assert len(rows) == 50 and 300 < count < 600, (len(rows), count)
+        old_rows, old_count = previous(u)
+        assert [r.pk for r in old_rows] == [r.pk for r in rows] and old_count == count  # same answer
         unfiltered()
         if url:
             page(u)
     a: list[float] = []
     b: list[float] = []
     c: list[float] = []
+    d: list[float] = []
     for _ in range(rounds):
         for u in users:
             a.append(_ms(lambda u=u: filtered(u)))
             b.append(_ms(unfiltered))
             if url:
                 c.append(_ms(lambda u=u: page(u)))
-    counts = [case_list_for_user(user=u).count() for u in users]
+            d.append(_ms(lambda u=u: previous(u)))
+    counts = [case_listing_for_user(user=u).count() for u in users]
     print(
         f"==> {Case.objects.count()} cases; {len(users)} regisseurs × {rounds} rounds; visible per user: "
         f"min {min(counts)} median {statistics.median(counts):.0f} max {max(counts)}"
@@ -269,23 +282,27 @@ def measure(rounds: int, sample: int) -> None:
     for label, xs in [
         ("(a) my cases: page 1 + count (filtered)", a),
         ("(b) page 1 + count, no permission filter", b),
-        ("(c) HTML page cases:list", c),
+        ("(c) HTML page cases:list (whole request)", c),
+        ("(d) previous shape (queryset + .count())", d),
     ]:
         if xs:
             print(f"{label:<44} {statistics.median(xs):>7.2f}ms {_p95(xs):>7.2f}ms")
+    ratio_median = statistics.median(a) / statistics.median(b)
+    ratio_p95 = _p95(a) / _p95(b)
+    print(f"ratio (a) / (b): median {ratio_median:.2f}, p95 {ratio_p95:.2f}")
+    print(f"ratio (d) / (b): median {statistics.median(d) / statistics.median(b):.2f}, p95 {_p95(d) / _p95(b):.2f}")
+    ok = _p95(a) <= 50 and ratio_median <= 1.5 and ratio_p95 <= 1.5
     print(
-        f"ratio filtered / unfiltered: median {statistics.median(a) / statistics.median(b):.2f}, "
-        f"p95 {_p95(a) / _p95(b):.2f}"
+        f"target (a) p95 ≤ 50 ms and ratio ≤ 1.5 (median and p95): {'target met' if ok else 'NOT met'} "
+        f"(p95 {_p95(a):.1f} ms, ratio {ratio_median:.2f} / {ratio_p95:.2f})"
     )
-    ok = _p95(a) <= 50 and statistics.median(a) / statistics.median(b) <= 1.5
-    print(f"target (p95 ≤ 50 ms, ratio ≤ 1.5): {'met' if ok else 'NOT met'}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, default=50_000)
     parser.add_argument("--reuse", action="store_true", help="reuse the data when the case count matches")
-    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--sample", type=int, default=20, help="number of regisseurs measured")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of the filtered queries")
     args = parser.parse_args()

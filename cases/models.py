@@ -175,6 +175,9 @@ class Case(models.Model):
             # "My cases" sorted by recency: the index matches filter + sort. It carries the id
             # so the own-cases branch of `visible_case_ids` is an index-only scan.
             models.Index(fields=["regisseur", "-updated_at"], include=["id"], name="case_regisseur_recent"),
+            # The visible ids of a list (`visible_case_ids`) are sorted by recency before the
+            # page's rows are joined: this makes that an index-only lookup per visible id.
+            models.Index(fields=["id"], include=["updated_at"], name="case_id_recent"),
             models.Index(fields=["team", "-updated_at"], name="case_team_recent"),
             models.Index(fields=["-updated_at"], name="case_recent"),
         ]

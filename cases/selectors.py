@@ -5,8 +5,10 @@ exist and for one the user may not see: the two are indistinguishable on purpose
 """
 
 import datetime
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import overload
 from uuid import UUID
 
 from django.db.models import Count, Q, QuerySet
@@ -35,6 +37,84 @@ from .models import (
 def case_list_for_user(*, user: User, codename: str = permissions.VIEW) -> QuerySet[Case]:
     """The cases the user may see, with everything a list row needs, in a constant number of queries."""
     return Case.objects.filter(id__in=permissions.visible_case_ids(user, codename)).with_list_data()
+
+
+class CaseListing:
+    """A page-able list of cases for `django.core.paginator.Paginator`: two queries per page
+    (count + rows), whatever the number of rows.
+
+    - `count()` runs the given count function (for "my cases" without filters: the visible
+      ids counted straight from their UNION, no join with the case table).
+    - Slicing is a *deferred join*: the inner query picks the ids of the page from `base`
+      (filtered and sorted on the case table alone, ~400 index-only lookups for a
+      regisseur), the outer query fetches only those rows with `with_list_data()`. Sorting
+      the joined rows instead costs a household lookup per visible row. See
+      docs/performance.md.
+    """
+
+    ordered = True  # Paginator warns about unordered lists; `ordering` is always applied
+
+    def __init__(self, *, base: QuerySet[Case], ordering: tuple[str, ...], count: Callable[[], int]) -> None:
+        self._base = base
+        self._ordering = ordering
+        self._count = count
+
+    def count(self) -> int:
+        return self._count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self) -> Iterator[Case]:
+        return iter(self[0 : self.count()])
+
+    @overload
+    def __getitem__(self, key: int) -> Case: ...
+    @overload
+    def __getitem__(self, key: slice) -> list[Case]: ...
+    def __getitem__(self, key: int | slice) -> Case | list[Case]:
+        if isinstance(key, int):
+            rows = self[key : key + 1]
+            if not rows:
+                raise IndexError(key)
+            return rows[0]
+        if key.step is not None:
+            raise TypeError("CaseListing supports plain slices only")
+        ids = self._base.order_by(*self._ordering).values("id")[key]
+        return list(Case.objects.filter(id__in=ids).with_list_data().order_by(*self._ordering))
+
+
+def case_listing_for_user(
+    *,
+    user: User,
+    text: str = "",
+    status: str = "",
+    line: str = "",
+    team_id: int | None = None,
+    sort: str = "recent",
+) -> CaseListing:
+    """The cases the user may see ("Mijn dossiers"), filtered, as a `CaseListing`.
+
+    Same permission semantics as `case_list_for_user`: the same `visible_case_ids`, compiled
+    once for the page and the count. Two queries per page, whatever the number of rows.
+    """
+    visible = permissions.compile_visible_case_ids(user)
+    if visible is None:
+        return CaseListing(base=Case.objects.none(), ordering=("-id",), count=lambda: 0)
+    base: QuerySet[Case] = Case.objects.filter(id__in=visible.as_expression())
+    if text:
+        base = case_search(qs=base, text=text)
+    if status:
+        base = base.filter(status=status)
+    if line:
+        base = base.filter(line=line)
+    if team_id is not None:
+        base = base.filter(team_id=team_id)
+    ordering = ("number", "id") if sort == "number" else ("-updated_at", "-id")
+    # Without filters the total is the number of visible ids (no join); filters need the
+    # case (and household) columns, so then the filtered rows are counted.
+    count = base.count if (text or status or line or team_id is not None) else visible.count
+    return CaseListing(base=base, ordering=ordering, count=count)
 
 
 def case_get_for_user(*, user: User, uuid: UUID | str, write: bool = False) -> Case:
@@ -172,9 +252,9 @@ def case_access_log(*, case: Case) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(case_uuid=case.uuid).select_related("actor")
 
 
-def team_caseload(*, user: User) -> tuple[QuerySet, QuerySet[Case]]:
+def team_caseload(*, user: User) -> tuple[QuerySet, CaseListing]:
     """For a team leader: open cases per regisseur (one aggregate query) and the open
-    cases of the teams they lead (one query per page, rows joined)."""
+    cases of the teams they lead (count + one deferred-join query per page)."""
     team_ids = user.memberships.filter(role=Role.TEAMLEIDER).values("team_id")
     cases = Case.objects.open().filter(team_id__in=team_ids)
     counts = (
@@ -182,7 +262,7 @@ def team_caseload(*, user: User) -> tuple[QuerySet, QuerySet[Case]]:
         .annotate(n=Count("id"))
         .order_by("team__name", "regisseur__last_name", "regisseur__first_name")
     )
-    return counts, cases.with_list_data().order_by("-updated_at")
+    return counts, CaseListing(base=cases, ordering=("-updated_at", "-id"), count=cases.count)
 
 
 def team_regisseurs(*, team_id: int) -> QuerySet[User]:

@@ -9,8 +9,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -49,26 +48,23 @@ def _apply_form_errors(form, exc: ValidationError) -> None:  # type: ignore[no-u
         form.add_error(None, exc)
 
 
-def _filtered_cases(user: User, form: forms.CaseFilterForm) -> QuerySet[Case]:
-    qs = selectors.case_list_for_user(user=user)
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            qs = selectors.case_search(qs=qs, text=data["q"])
-        if data["status"]:
-            qs = qs.filter(status=data["status"])
-        if data["line"]:
-            qs = qs.filter(line=data["line"])
-        if data["team"]:
-            qs = qs.filter(team=data["team"])
-        if data["sort"] == "number":
-            return qs.order_by("number")
-    return qs.order_by("-updated_at", "-id")
+def _filtered_cases(user: User, form: forms.CaseFilterForm) -> selectors.CaseListing:
+    if not form.is_valid():
+        return selectors.case_listing_for_user(user=user)
+    data = form.cleaned_data
+    return selectors.case_listing_for_user(
+        user=user,
+        text=data["q"],
+        status=data["status"],
+        line=data["line"],
+        team_id=data["team"].pk if data["team"] else None,
+        sort=data["sort"],
+    )
 
 
 def case_list(request: HttpRequest) -> HttpResponse:
     form = forms.CaseFilterForm(request.GET or None, user=request.user)
-    page = Paginator(_filtered_cases(request.user, form), PAGE_SIZE).get_page(request.GET.get("pagina"))
+    page: Page[Case] = Paginator(_filtered_cases(request.user, form), PAGE_SIZE).get_page(request.GET.get("pagina"))
     query = request.GET.copy()
     query.pop("pagina", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
@@ -80,7 +76,7 @@ def team_overview(request: HttpRequest) -> HttpResponse:
     counts, cases = selectors.team_caseload(user=request.user)
     if not request.user.memberships.filter(role="teamleider").exists():
         raise Http404
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    page: Page[Case] = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("pagina"))
     return render(request, "cases/team_overview.html", {"counts": counts, "page": page, "query": ""})
 
 

@@ -252,3 +252,17 @@ def test_timeline_and_access_log_show_dutch_action_labels(client):
     assert "Dossier geopend" in page and ">case_open<" not in page
     log = client.get(f"/dossiers/{case.uuid}/logboek/").content.decode()
     assert "Dossier geopend" in log and "Ingezien" in log
+
+
+def test_case_list_pages_beyond_the_end_show_the_last_page_and_the_total(client, make_user, team):
+    regisseur = make_user(Role.REGISSEUR, team=team)
+    for _ in range(27):
+        CaseFactory(team=team, regisseur=regisseur)
+    client.force_login(regisseur)
+    response = client.get(reverse("cases:list"), {"pagina": "99"})
+    page = response.context["page"]
+    assert page.number == 2 and len(page.object_list) == 2
+    assert "27 dossiers" in response.content.decode()
+    first = client.get(reverse("cases:list"), {"pagina": "niet-een-getal"}).context["page"]
+    assert first.number == 1 and len(first.object_list) == 25
+    assert not {c.pk for c in first.object_list} & {c.pk for c in page.object_list}
