@@ -67,6 +67,36 @@ def _plain_routes(resolver: URLResolver | None = None, prefix: str = "") -> list
 PUBLIC = {"/inloggen/", "/health", "/beheer/login/", "/beheer/logout/"}
 
 
+def _app_routes_with_uuid() -> list[str]:
+    """Our own routes whose only parameters are UUIDs, filled with a random UUID."""
+    import re
+    import uuid
+
+    routes: list[str] = []
+
+    def walk(resolver: URLResolver, prefix: str) -> None:
+        for entry in resolver.url_patterns:
+            pattern = str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                if not pattern.startswith("beheer"):
+                    walk(entry, prefix + pattern)
+            elif "<uuid:" in pattern and not re.search(r"<(?!uuid:)", pattern):
+                routes.append("/" + re.sub(r"<uuid:\w+>", str(uuid.uuid4()), prefix + pattern))
+
+    walk(get_resolver(), "")
+    return routes
+
+
+def test_anonymous_user_is_sent_to_login_from_every_case_and_intake_page(client):
+    routes = _app_routes_with_uuid()
+    assert any(r.startswith("/dossiers/") for r in routes) and any(r.startswith("/aanmeldingen/") for r in routes)
+    for route in routes:
+        for method in (client.get, client.post):
+            response = method(route)
+            assert response.status_code == 302, route
+            assert response.url.startswith("/inloggen/"), (route, response.url)
+
+
 def test_anonymous_user_is_sent_to_login_from_every_page(client):
     routes = [r for r in _plain_routes() if r not in PUBLIC and not r.startswith("/static/")]
     assert "/" in routes and "/wachtwoord/" in routes  # the walk found the app's pages
