@@ -1,7 +1,7 @@
 """Thin forms: input shape and Dutch messages; rules live in intake/services.py."""
 
 import datetime
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -58,8 +58,9 @@ class PersonForm(forms.Form):
             validate_bsn(value)
         return value
 
-    def clean(self):  # type: ignore[no-untyped-def]
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         empty = not any(data.get(f) for f in ("bsn", "first_name", "last_name", "birth_date"))
         if empty:
             if self.required:
