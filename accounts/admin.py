@@ -52,7 +52,7 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["is_active", "is_staff", "memberships__role", "memberships__team__municipality", "organisation"]
     search_fields = ["username", "first_name", "last_name", "email"]
     inlines = [MembershipInline]
-    fieldsets = (*DjangoUserAdmin.fieldsets, (_("Partnerorganisatie"), {"fields": ["organisation"]}))
+    fieldsets = (*(DjangoUserAdmin.fieldsets or ()), (_("Partnerorganisatie"), {"fields": ["organisation"]}))
 
     def save_formset(self, request, form, formset, change):  # type: ignore[no-untyped-def]
         super().save_formset(request, form, formset, change)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import Promise, SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from .constants import Role
@@ -13,7 +13,7 @@ from .selectors import notifications_unread_count
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: str | Promise  # a lazy translation
     url_name: str
     roles: frozenset[str]
 

@@ -73,8 +73,8 @@ def seed_organisation() -> dict[str, User]:
             if team is None:
                 team = services.team_create(municipality=municipalities[mname], name=name, kind=kind, area=area)
             teams[name] = team
-    for name, kind, *mnames in ORGANISATIONS:
-        org, _ = Organisation.objects.get_or_create(name=name, defaults={"kind": kind})
+    for name, org_kind, *mnames in ORGANISATIONS:
+        org, _ = Organisation.objects.get_or_create(name=name, defaults={"kind": org_kind})
         org.municipalities.add(*(municipalities[m] for m in mnames))
     admin_group = functional_admin_group()
     users: dict[str, User] = {}

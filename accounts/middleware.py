@@ -55,14 +55,14 @@ class OTPRequiredMiddleware:
         self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
     ) -> HttpResponse | None:
         user = request.user
-        if not user.is_authenticated or user.is_verified():  # type: ignore[union-attr,attr-defined]
+        if not user.is_authenticated or user.is_verified():
             return None
         match = request.resolver_match
         if match is not None and match.view_name in EXEMPT_VIEW_NAMES:
             return None
         if not otp_required(request):
             return None
-        target = "otp_verify" if user_has_otp_device(user=user) else "otp_setup"  # type: ignore[arg-type]
+        target = "otp_verify" if user_has_otp_device(user=user) else "otp_setup"
         url = f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}"
         if getattr(request, "htmx", False):
             # An htmx request would swap the verify page into a fragment; navigate instead.

@@ -1,4 +1,5 @@
 import uuid
+from collections.abc import Callable
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -87,6 +88,10 @@ class User(AbstractUser):
         verbose_name=_("partnerorganisatie"),
         help_text=_("Alleen voor medewerkers van een partnerorganisatie."),
     )
+
+    # Set on the request's user by django_otp.middleware.OTPMiddleware; declared for the type
+    # checker only (no field, no column).
+    is_verified: Callable[[], bool]
 
     class Meta:
         verbose_name = _("gebruiker")

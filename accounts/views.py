@@ -21,6 +21,7 @@ from django_otp.models import Device
 from qrcode.image.svg import SvgPathFillImage
 
 from socialdomain.health import broker_state
+from socialdomain.http import AuthenticatedHttpRequest, HtmxAuthenticatedHttpRequest
 
 from . import services
 from .forms import BackupCodeForm, TokenForm
@@ -33,20 +34,20 @@ from .selectors import (
 )
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     teams = team_list_for_user(user=request.user)
     return render(request, "accounts/home.html", {"teams": teams})
 
 
 @require_http_methods(["GET", "POST"])
-def notifications(request: HttpRequest) -> HttpResponse:
+def notifications(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The user's notifications; POST marks them all read."""
     if request.method == "POST":
-        changed = services.notifications_mark_read(actor=request.user)  # type: ignore[arg-type]
+        changed = services.notifications_mark_read(actor=request.user)
         if changed:
             messages.success(request, _("Alle meldingen zijn gelezen."))
         return redirect("notifications")
-    items = list(notifications_recent(user=request.user))  # type: ignore[arg-type]
+    items = list(notifications_recent(user=request.user))
     return render(request, "accounts/notifications.html", {"notifications": items})
 
 
@@ -110,18 +111,18 @@ class LoginView(auth_views.LoginView):
 
 
 @never_cache
-def otp_setup(request: HttpRequest) -> HttpResponse:
+def otp_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Set up the authenticator app: QR code plus secret, confirmed with a first token."""
     user = request.user
-    if user.is_verified():  # type: ignore[union-attr]
+    if user.is_verified():
         return redirect(_with_next("otp_backup_codes", request))
-    if user_has_otp_device(user=user):  # type: ignore[arg-type]
+    if user_has_otp_device(user=user):
         # Someone holding only the password must not be able to add a device.
         return redirect(_with_next("otp_verify", request))
-    device = services.totp_device_start(user=user)  # type: ignore[arg-type]
+    device = services.totp_device_start(user=user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if services.totp_device_confirm(user=user, device=device, token=form.cleaned_data["token"]):  # type: ignore[arg-type]
+        if services.totp_device_confirm(user=user, device=device, token=form.cleaned_data["token"]):
             _otp_verified(request, device)
             messages.success(request, _("Tweestapsverificatie staat aan. Maak nu uw back-upcodes."))
             return redirect(_with_next("otp_backup_codes", request))
@@ -137,16 +138,16 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-def otp_verify(request: HttpRequest) -> HttpResponse:
+def otp_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     """After the password: ask for the code from the authenticator app."""
     user = request.user
-    if user.is_verified():  # type: ignore[union-attr]
+    if user.is_verified():
         return redirect(_next_url(request))
-    if not user_has_otp_device(user=user):  # type: ignore[arg-type]
+    if not user_has_otp_device(user=user):
         return redirect(_with_next("otp_setup", request))
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = services.totp_verify(user=user, token=form.cleaned_data["token"])  # type: ignore[arg-type]
+        device = services.totp_verify(user=user, token=form.cleaned_data["token"])
         if device is not None:
             _otp_verified(request, device)
             return redirect(_next_url(request))
@@ -155,14 +156,14 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-def otp_backup_verify(request: HttpRequest) -> HttpResponse:
+def otp_backup_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Log in with a single-use backup code instead of the app."""
     user = request.user
-    if user.is_verified():  # type: ignore[union-attr]
+    if user.is_verified():
         return redirect(_next_url(request))
     form = BackupCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = services.backup_code_use(user=user, code=form.cleaned_data["code"])  # type: ignore[arg-type]
+        device = services.backup_code_use(user=user, code=form.cleaned_data["code"])
         if device is not None:
             _otp_verified(request, device)
             messages.warning(
@@ -175,17 +176,17 @@ def otp_backup_verify(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-def otp_backup_codes(request: HttpRequest) -> HttpResponse:
+def otp_backup_codes(request: HtmxAuthenticatedHttpRequest) -> HttpResponse:
     """Show how many backup codes are left; POST (htmx or plain) makes a new set and shows it once."""
     user = request.user
-    if not user.is_verified():  # type: ignore[union-attr]
+    if not user.is_verified():
         # New codes are a second factor: only a verified session may make them.
         return redirect(_with_next("otp_setup", request))
     context: dict = {"next": _next_url(request)}
     if request.method == "POST":
-        context["codes"] = services.backup_codes_generate(user=user)  # type: ignore[arg-type]
-        if request.htmx:  # type: ignore[attr-defined]
+        context["codes"] = services.backup_codes_generate(user=user)
+        if request.htmx:
             return render(request, "accounts/_backup_codes.html", context)
-    device = backup_device_get_for_user(user=user)  # type: ignore[arg-type]
+    device = backup_device_get_for_user(user=user)
     context["remaining"] = device.token_set.count() if device else 0
     return render(request, "accounts/otp_backup_codes.html", context)

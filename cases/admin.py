@@ -8,7 +8,7 @@ and a case (or a note, consent, household, person of one) the user may not see a
 never through the admin, so nothing here can be added, changed or deleted.
 """
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import admin
 from django.db.models import QuerySet
@@ -29,6 +29,9 @@ class CaseScopedAdmin(admin.ModelAdmin):
     """
 
     case_lookup = "pk"
+    # Here always a flat list of names, reused as readonly_fields. django-stubs types `fields`
+    # as an invariant list of field groups, so even this narrower list needs the ignore.
+    fields: ClassVar[list[str]]  # type: ignore[assignment]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         qs = super().get_queryset(request)
@@ -54,6 +57,7 @@ class CaseScopedAdmin(admin.ModelAdmin):
 
 
 class ReadOnlyInline(admin.TabularInline):
+    fields: ClassVar[list[str]]  # type: ignore[assignment]  # flat list of names, as in CaseScopedAdmin
     extra = 0
     can_delete = False
     show_change_link = False

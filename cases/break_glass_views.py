@@ -4,11 +4,13 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from socialdomain.http import AuthenticatedHttpRequest
 
 from . import breakglass
 from .models import Case
@@ -24,7 +26,7 @@ class BreakGlassForm(forms.Form):
     )
 
 
-def break_glass(request: HttpRequest) -> HttpResponse:
+def break_glass(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not (request.user.roles & breakglass.ALLOWED_ROLES):
         raise PermissionDenied
     form = BreakGlassForm(request.POST or None)

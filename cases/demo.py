@@ -5,6 +5,7 @@ Everything goes through the services, so numbers, history and audit are real.
 """
 
 import datetime
+from typing import TypedDict
 
 from django.db import transaction
 
@@ -14,8 +15,22 @@ from . import services
 from .constants import Access, ConsentMethod, ConsentPurpose, Line, MemberRole, NetworkRelation
 from .models import Household
 
+
+class HouseholdSpec(TypedDict):
+    name: str
+    address: str
+    team: str
+    regisseur: str  # username
+    line: Line
+    members: list[tuple[str, str, datetime.date, str, MemberRole]]  # first name, last name, birth date, BSN, role
+    network: list[tuple[str, NetworkRelation, str, str]]  # name, relation, organisation, note
+    notes: list[str]
+    consent: tuple[ConsentPurpose, str] | None  # purpose, organisation name ("" for none)
+    shares: list[tuple[str, Access]]  # username, access
+
+
 # BSNs below are test numbers that pass the 11-test (cases.bsn.is_valid_bsn); fictional.
-HOUSEHOLDS = [
+HOUSEHOLDS: list[HouseholdSpec] = [
     {
         "name": "Gezin Chantal en Myra",
         "address": "Molenstraat 12, Lochem",
@@ -136,7 +151,7 @@ def seed() -> None:
             services.consent_record(
                 actor=actor,
                 case=case,
-                member=case.household.members.order_by("id").first(),
+                member=case.household.members.earliest("id"),
                 purpose=purpose,
                 given=True,
                 method=ConsentMethod.WRITTEN,

@@ -1,6 +1,7 @@
 """Forms of the case screens: input validation only; the writes happen in services."""
 
 import datetime
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -38,7 +39,8 @@ class CaseFilterForm(forms.Form):
 
     def __init__(self, *args, user: User, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = Team.objects.filter(memberships__user=user).distinct().order_by("name")
+        team_field = cast(forms.ModelChoiceField, self.fields["team"])
+        team_field.queryset = Team.objects.filter(memberships__user=user).distinct().order_by("name")
 
 
 class PersonFieldsMixin(forms.Form):
@@ -86,16 +88,19 @@ class CaseOpenForm(PersonFieldsMixin):
     def __init__(self, *args, user: User, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.user = user
+        # The teams this user may open a case for; the view answers 404 when there are none.
         teams = permissions.teams_for_opening_cases(user)
-        self.fields["team"].queryset = teams.order_by("name")
-        self.fields["regisseur"].queryset = (
+        self.teams = teams.order_by("name")
+        cast(forms.ModelChoiceField, self.fields["team"]).queryset = self.teams
+        cast(forms.ModelChoiceField, self.fields["regisseur"]).queryset = (
             User.objects.filter(memberships__team__in=teams, memberships__role=Role.REGISSEUR)
             .distinct()
             .order_by("last_name", "first_name")
         )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         team, regisseur = data.get("team"), data.get("regisseur")
         if team is None:
             return data
@@ -148,8 +153,8 @@ class ConsentForm(forms.Form):
 
     def __init__(self, *args, case, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = case.household.members.select_related("person")
-        self.fields["organisation"].queryset = Organisation.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["member"]).queryset = case.household.members.select_related("person")
+        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = Organisation.objects.filter(
             municipalities=case.team.municipality_id
         ).order_by("name")
 
@@ -167,11 +172,12 @@ class ShareForm(forms.Form):
 
     def __init__(self, *args, colleagues, teams, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = colleagues
-        self.fields["team"].queryset = teams
+        cast(forms.ModelChoiceField, self.fields["user"]).queryset = colleagues
+        cast(forms.ModelChoiceField, self.fields["team"]).queryset = teams
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if bool(data.get("user")) == bool(data.get("team")):
             raise forms.ValidationError(_("Kies een collega of een team (niet allebei)."))
         return data
@@ -189,7 +195,7 @@ class ReassignForm(forms.Form):
 
     def __init__(self, *args, regisseurs, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["regisseur"].queryset = regisseurs
+        cast(forms.ModelChoiceField, self.fields["regisseur"]).queryset = regisseurs
 
 
 class CloseForm(forms.Form):

@@ -11,6 +11,7 @@ Lists are filtered in SQL by `visible_case_ids`; single objects are checked by
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -58,7 +59,7 @@ def visible_case_ids(user: User, codename: str = VIEW) -> QuerySet:
     team = CaseGroupObjectPermission.objects.filter(group_id__in=_group_ids(user), permission_id=perm).values(
         "content_object_id"
     )
-    parts = [personal, team]
+    parts: list[QuerySet[Any, Any]] = [personal, team]  # id sets (`.values(...)`) of different models
     if codename == VIEW and Role.TEAMLEIDER in user.roles:
         parts.append(Case.objects.filter(team_id__in=_teamleider_team_ids(user)).values("id"))
     return own.union(*parts, all=True)

@@ -199,13 +199,15 @@ def case_access_list(*, case: Case) -> list[AccessEntry]:
         )
         users[grant.user_id] = AccessEntry("user", grant.user_id, str(grant.user), access)
     teams: dict[int, AccessEntry] = {}
-    for grant in CaseGroupObjectPermission.objects.filter(
+    for team_grant in CaseGroupObjectPermission.objects.filter(
         content_object=case, group__team__isnull=False
     ).select_related("group__team"):
-        team = grant.group.team
+        team = team_grant.group.team
         prev = teams.get(team.pk)
         access = (
-            Access.WRITE if grant.permission_id == change or (prev and prev.access == Access.WRITE) else Access.READ
+            Access.WRITE
+            if team_grant.permission_id == change or (prev and prev.access == Access.WRITE)
+            else Access.READ
         )
         teams[team.pk] = AccessEntry("team", team.pk, team.name, access)
     return sorted(users.values(), key=lambda e: e.name) + sorted(teams.values(), key=lambda e: e.name)

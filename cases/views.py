@@ -10,7 +10,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Team, User
 from intake import selectors as intake_selectors
 from socialdomain.audit import audit_read
+from socialdomain.http import AuthenticatedHttpRequest, HtmxAuthenticatedHttpRequest
 
 from . import breakglass, forms, permissions, selectors, services
 from .models import Case
@@ -28,7 +29,11 @@ BREAK_GLASS_PURPOSE = "noodtoegang"
 
 
 def _case_or_404(
-    request: HttpRequest, uuid: UUID, *, write: bool = False, allow: Callable[[User, Case], bool] | None = None
+    request: AuthenticatedHttpRequest,
+    uuid: UUID,
+    *,
+    write: bool = False,
+    allow: Callable[[User, Case], bool] | None = None,
 ) -> Case:
     """The case, if the user may read it (or write it) and `allow` agrees; else 404."""
     try:
@@ -62,7 +67,7 @@ def _filtered_cases(user: User, form: forms.CaseFilterForm) -> selectors.CaseLis
     )
 
 
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: HtmxAuthenticatedHttpRequest) -> HttpResponse:
     form = forms.CaseFilterForm(request.GET or None, user=request.user)
     page: Page[Case] = Paginator(_filtered_cases(request.user, form), PAGE_SIZE).get_page(request.GET.get("pagina"))
     query = request.GET.copy()
@@ -72,7 +77,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def team_overview(request: HttpRequest) -> HttpResponse:
+def team_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     counts, cases = selectors.team_caseload(user=request.user)
     if not request.user.memberships.filter(role="teamleider").exists():
         raise Http404
@@ -81,9 +86,9 @@ def team_overview(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def case_new(request: HttpRequest) -> HttpResponse:
+def case_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.CaseOpenForm(request.POST or None, user=request.user)
-    if not form.fields["team"].queryset.exists():
+    if not form.teams.exists():
         raise Http404
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -111,7 +116,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/form.html", {"form": form, "title": _("Nieuw dossier")})
 
 
-def case_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
+def case_detail(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
     case = _case_or_404(request, uuid)
     user = request.user
     can_write = permissions.can_write(user, case)
@@ -146,12 +151,12 @@ def case_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return render(request, "cases/case_detail.html", context)
 
 
-def _form_page(request: HttpRequest, case: Case, form, title: str) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _form_page(request: AuthenticatedHttpRequest, case: Case, form, title: str) -> HttpResponse:  # type: ignore[no-untyped-def]
     return render(request, "cases/form.html", {"form": form, "title": title, "case": case})
 
 
 @require_http_methods(["GET", "POST"])
-def case_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
+def case_edit(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
     # A closed case is no longer edited: like any action the user may not take, 404.
     case = _case_or_404(request, uuid, write=True, allow=lambda _user, c: c.is_open)
     initial = {"household_name": case.household.name, "household_address": case.household.address, "line": case.line}
@@ -168,7 +173,7 @@ def case_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def member_add(request: HttpRequest, uuid: UUID) -> HttpResponse:
+def member_add(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
     case = _case_or_404(request, uuid, write=True)
     form = forms.MemberAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -183,7 +188,7 @@ def member_add(request: HttpRequest, uuid: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def member_edit(request: HttpRequest, uuid: UUID, person_uuid: UUID) -> HttpResponse:
+def member_edit(request: AuthenticatedHttpRequest, uuid: UUID, person_uuid: UUID) -> HttpResponse:
     case = _case_or_404(request, uuid, write=True)
     member = selectors.case_members(case=case).filter(person__uuid=person_uuid).first()
     if member is None:
@@ -202,7 +207,7 @@ def member_edit(request: HttpRequest, uuid: UUID, person_uuid: UUID) -> HttpResp
 
 
 @require_http_methods(["GET", "POST"])
-def network_add(request: HttpRequest, uuid: UUID) -> HttpResponse:
+def network_add(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
     case = _case_or_404(request, uuid, write=True)
     form = forms.NetworkContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -217,7 +222,7 @@ def network_add(request: HttpRequest, uuid: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def consent_add(request: HttpRequest, uuid: UUID) -> HttpResponse:
+def consent_add(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
     case = _case_or_404(request, uuid, write=True)
     form = forms.ConsentForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
@@ -232,7 +237,7 @@ def consent_add(request: HttpRequest, uuid: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def case_share(request: HttpRequest, uuid: UUID) -> HttpResponse:
+def case_share(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
     case = _case_or_404(request, uuid, allow=permissions.can_share)
     colleagues = selectors.colleagues_for_sharing(case=case, actor=request.user)
     teams = Team.objects.filter(municipality_id=case.team.municipality_id).order_by("name")
@@ -247,7 +252,7 @@ def case_share(request: HttpRequest, uuid: UUID) -> HttpResponse:
 
 
 @require_POST
-def case_unshare(request: HttpRequest, uuid: UUID) -> HttpResponse:
+def case_unshare(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
     case = _case_or_404(request, uuid, allow=permissions.can_share)
     kind, principal_id = request.POST.get("kind"), request.POST.get("principal")
     entry = next(
@@ -265,7 +270,7 @@ def case_unshare(request: HttpRequest, uuid: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def case_reassign(request: HttpRequest, uuid: UUID) -> HttpResponse:
+def case_reassign(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
     case = _case_or_404(request, uuid, allow=permissions.can_reassign)
     regisseurs = selectors.team_regisseurs(team_id=case.team_id).exclude(pk=case.regisseur_id)
     form = forms.ReassignForm(request.POST or None, regisseurs=regisseurs)
@@ -281,7 +286,7 @@ def case_reassign(request: HttpRequest, uuid: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def case_close(request: HttpRequest, uuid: UUID) -> HttpResponse:
+def case_close(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
     case = _case_or_404(request, uuid, write=True)
     form = forms.CloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -296,7 +301,7 @@ def case_close(request: HttpRequest, uuid: UUID) -> HttpResponse:
 
 
 @require_POST
-def note_add(request: HttpRequest, uuid: UUID) -> HttpResponse:
+def note_add(request: HtmxAuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
     case = _case_or_404(request, uuid, write=True)
     form = forms.NoteForm(request.POST)
     if form.is_valid():
@@ -310,7 +315,7 @@ def note_add(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return redirect("cases:detail", uuid=case.uuid)
 
 
-def access_log(request: HttpRequest, uuid: UUID) -> HttpResponse:
+def access_log(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
     case = _case_or_404(request, uuid, allow=permissions.can_view_access_log)
     page = Paginator(selectors.case_access_log(case=case), 50).get_page(request.GET.get("pagina"))
     return render(request, "cases/access_log.html", {"case": case, "page": page, "query": ""})

@@ -2,6 +2,7 @@
 of Sociaal wijkteam Lochem. Idempotent; works with or without cases.demo."""
 
 import datetime
+from typing import TypedDict
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,9 +18,28 @@ from .models import Signal
 
 TEAM = "Sociaal wijkteam Lochem"
 SCHOOL = "Basisschool De Wegwijzer"
+
+
+class PersonSpec(TypedDict):
+    first_name: str
+    last_name: str
+    birth_date: datetime.date
+    bsn: str
+
+
 # Demo-only BSNs that pass the 11-test.
-CHANTAL = {"first_name": "Chantal", "last_name": "Jansen", "birth_date": datetime.date(1991, 3, 14), "bsn": "111222333"}
-MYRA = {"first_name": "Myra", "last_name": "Jansen", "birth_date": datetime.date(2016, 9, 2), "bsn": "123456782"}
+CHANTAL: PersonSpec = {
+    "first_name": "Chantal",
+    "last_name": "Jansen",
+    "birth_date": datetime.date(1991, 3, 14),
+    "bsn": "111222333",
+}
+MYRA: PersonSpec = {
+    "first_name": "Myra",
+    "last_name": "Jansen",
+    "birth_date": datetime.date(2016, 9, 2),
+    "bsn": "123456782",
+}
 
 
 @transaction.atomic

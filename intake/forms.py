@@ -1,5 +1,8 @@
 """Thin forms: input shape and Dutch messages; rules live in intake/services.py."""
 
+import datetime
+from typing import Any, cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +31,7 @@ class SignalForm(forms.Form):
 
     def __init__(self, *args, teams, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = teams
+        cast(forms.ModelChoiceField, self.fields["team"]).queryset = teams
         if teams.count() == 1:
             self.fields["team"].initial = teams.first()
 
@@ -55,8 +58,9 @@ class PersonForm(forms.Form):
             validate_bsn(value)
         return value
 
-    def clean(self):  # type: ignore[no-untyped-def]
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         empty = not any(data.get(f) for f in ("bsn", "first_name", "last_name", "birth_date"))
         if empty:
             if self.required:
@@ -102,7 +106,7 @@ class TriageForm(forms.Form):
 
     def __init__(self, *args, regisseurs, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["regisseur"].queryset = regisseurs
+        cast(forms.ModelChoiceField, self.fields["regisseur"]).queryset = regisseurs
 
 
 class GesprekForm(forms.Form):
@@ -158,8 +162,10 @@ class GesprekForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.member_list = members
         self.domains = domains
-        self.fields["members"].choices = [(m.pk, f"{m.person.full_name} ({m.get_role_display()})") for m in members]
-        self.fields["contacts"].choices = [(c.pk, str(c)) for c in contacts]
+        cast(forms.ChoiceField, self.fields["members"]).choices = [
+            (m.pk, f"{m.person.full_name} ({m.get_role_display()})") for m in members
+        ]
+        cast(forms.ChoiceField, self.fields["contacts"]).choices = [(c.pk, str(c)) for c in contacts]
         for m in members:
             for d in domains:
                 self.fields[self.score_name(m.pk, d.value)] = forms.TypedChoiceField(
@@ -240,7 +246,7 @@ class MeldcodeStepsForm(forms.Form):
     def field_name(step: int) -> str:
         return f"step_{step}"
 
-    def done_on_by_step(self) -> dict[int, object]:
+    def done_on_by_step(self) -> dict[int, datetime.date | None]:
         return {s.step: self.cleaned_data.get(self.field_name(s.step)) for s in self.steps}
 
     def rows(self) -> list[dict]:

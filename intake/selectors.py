@@ -19,6 +19,7 @@ from cases.models import Case, HouseholdMember
 
 from .constants import GOAL_THRESHOLD, Domain, GesprekStatus, SignalStatus
 from .models import DomainScore, Gesprek, MeldcodeStep, Signal
+from .querysets import SignalQuerySet
 
 
 def case_url(case: Case | None) -> str | None:
@@ -31,7 +32,7 @@ def case_url(case: Case | None) -> str | None:
         return None
 
 
-def _visible_signals(user: User) -> QuerySet[Signal]:
+def _visible_signals(user: User) -> SignalQuerySet:
     if not user.is_authenticated:
         return Signal.objects.none()
     own_teams = user.memberships.values("team_id")

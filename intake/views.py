@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from accounts.selectors import team_list_for_user
 from cases import permissions as case_permissions
 from cases import selectors as case_selectors
 from cases.models import Case
+from socialdomain.http import AuthenticatedHttpRequest
 
 from . import selectors, services
 from .constants import Domain, GesprekStatus, SignalSource, SignalStatus
@@ -29,7 +30,7 @@ def _add_form_errors(form, exc: ValidationError) -> None:  # type: ignore[no-unt
         form.add_error(None, exc.messages)
 
 
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = request.GET.get("status") or SignalStatus.NEW
     if status not in SignalStatus.values:
         status = SignalStatus.NEW
@@ -64,13 +65,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def notifications_read(request: HttpRequest) -> HttpResponse:
+def notifications_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     account_services.notifications_mark_read(actor=request.user)
     return redirect("intake:inbox")
 
 
 @require_http_methods(["GET", "POST"])
-def signal_new(request: HttpRequest) -> HttpResponse:
+def signal_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     teams = team_list_for_user(user=request.user)
     data = request.POST if request.method == "POST" else None
     form = SignalForm(data, teams=teams)
@@ -99,7 +100,7 @@ def signal_new(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/signal_form.html", {"form": form, "person_forms": person_forms})
 
 
-def _get_signal(request: HttpRequest, uuid) -> Signal:  # type: ignore[no-untyped-def]
+def _get_signal(request: AuthenticatedHttpRequest, uuid) -> Signal:  # type: ignore[no-untyped-def]
     try:
         return selectors.signal_get_for_user(user=request.user, uuid=uuid)
     except Signal.DoesNotExist as exc:
@@ -107,7 +108,7 @@ def _get_signal(request: HttpRequest, uuid) -> Signal:  # type: ignore[no-untype
 
 
 @require_http_methods(["GET", "POST"])
-def signal_detail(request: HttpRequest, uuid) -> HttpResponse:  # type: ignore[no-untyped-def]
+def signal_detail(request: AuthenticatedHttpRequest, uuid) -> HttpResponse:  # type: ignore[no-untyped-def]
     signal = _get_signal(request, uuid)
     can_triage = signal.case_id is None and signal.status != SignalStatus.DONE
     form = None
@@ -145,7 +146,7 @@ def signal_detail(request: HttpRequest, uuid) -> HttpResponse:  # type: ignore[n
 
 
 @require_POST
-def gesprek_start(request: HttpRequest, case_uuid) -> HttpResponse:  # type: ignore[no-untyped-def]
+def gesprek_start(request: AuthenticatedHttpRequest, case_uuid) -> HttpResponse:  # type: ignore[no-untyped-def]
     try:
         case = case_selectors.case_get_for_user(user=request.user, uuid=case_uuid, write=True)
     except Case.DoesNotExist as exc:
@@ -158,7 +159,7 @@ def gesprek_start(request: HttpRequest, case_uuid) -> HttpResponse:  # type: ign
     return redirect("intake:gesprek_edit", uuid=gesprek.uuid)
 
 
-def _get_gesprek(request: HttpRequest, uuid, write: bool = False) -> Gesprek:  # type: ignore[no-untyped-def]
+def _get_gesprek(request: AuthenticatedHttpRequest, uuid, write: bool = False) -> Gesprek:  # type: ignore[no-untyped-def]
     try:
         return selectors.gesprek_get_for_user(user=request.user, uuid=uuid, write=write)
     except Gesprek.DoesNotExist as exc:
@@ -201,7 +202,7 @@ def _conflict_rows(theirs: Gesprek, form: GesprekForm) -> list[dict]:
     return rows
 
 
-def _save(request: HttpRequest, gesprek: Gesprek, form: GesprekForm, final: bool):  # type: ignore[no-untyped-def]
+def _save(request: AuthenticatedHttpRequest, gesprek: Gesprek, form: GesprekForm, final: bool):  # type: ignore[no-untyped-def]
     return services.gesprek_save(
         actor=request.user,
         gesprek=gesprek,
@@ -231,7 +232,7 @@ def _edit_context(gesprek: Gesprek, form: GesprekForm, **extra) -> dict:  # type
 
 
 @require_http_methods(["GET", "POST"])
-def gesprek_edit(request: HttpRequest, uuid) -> HttpResponse:  # type: ignore[no-untyped-def]
+def gesprek_edit(request: AuthenticatedHttpRequest, uuid) -> HttpResponse:  # type: ignore[no-untyped-def]
     gesprek = _get_gesprek(request, uuid, write=True)
     if gesprek.status == GesprekStatus.FINAL:
         return redirect("intake:gesprek_detail", uuid=gesprek.uuid)
@@ -250,8 +251,10 @@ def gesprek_edit(request: HttpRequest, uuid) -> HttpResponse:  # type: ignore[no
                 ),
             )
             # Resubmitting now is a deliberate choice made after seeing their version.
-            form.data = form.data.copy()
-            form.data["version"] = exc.current.version
+            # (form.data is request.POST here; a mutable copy carries their version number.)
+            data = request.POST.copy()
+            data["version"] = str(exc.current.version)
+            form.data = data
         except ValidationError as exc:
             _add_form_errors(form, exc)
         else:
@@ -261,7 +264,7 @@ def gesprek_edit(request: HttpRequest, uuid) -> HttpResponse:  # type: ignore[no
 
 
 @require_POST
-def gesprek_draft(request: HttpRequest, uuid) -> HttpResponse:  # type: ignore[no-untyped-def]
+def gesprek_draft(request: AuthenticatedHttpRequest, uuid) -> HttpResponse:  # type: ignore[no-untyped-def]
     """htmx autosave: a small status fragment; 409 with both versions on a concurrent edit."""
     gesprek = _get_gesprek(request, uuid, write=True)
     form = _gesprek_form(gesprek, request.POST)
@@ -282,7 +285,7 @@ def gesprek_draft(request: HttpRequest, uuid) -> HttpResponse:  # type: ignore[n
     )
 
 
-def gesprek_detail(request: HttpRequest, uuid) -> HttpResponse:  # type: ignore[no-untyped-def]
+def gesprek_detail(request: AuthenticatedHttpRequest, uuid) -> HttpResponse:  # type: ignore[no-untyped-def]
     gesprek = _get_gesprek(request, uuid)
     case = gesprek.case
     return render(
@@ -302,7 +305,7 @@ def gesprek_detail(request: HttpRequest, uuid) -> HttpResponse:  # type: ignore[
 
 
 @require_http_methods(["GET", "POST"])
-def meldcode_steps(request: HttpRequest, case_uuid) -> HttpResponse:  # type: ignore[no-untyped-def]
+def meldcode_steps(request: AuthenticatedHttpRequest, case_uuid) -> HttpResponse:  # type: ignore[no-untyped-def]
     """The five Meldcode steps of a safety-flagged case, with a date each (writers only)."""
     try:
         case = case_selectors.case_get_for_user(user=request.user, uuid=case_uuid, write=True)

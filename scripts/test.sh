@@ -9,6 +9,7 @@ bash scripts/services.sh
 echo "==> ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+echo "==> mypy"; .venv/bin/mypy .
 
 echo "==> Django checks"
 export DJANGO_SETTINGS_MODULE=socialdomain.settings.test

@@ -12,6 +12,7 @@ from accounts.constants import Role
 from audit.models import AuditEvent, EventKind
 from cases import services
 from cases.models import Case, Household, HouseholdMember, Person
+from tests.accounts.factories import MembershipFactory
 from tests.cases.factories import CaseFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +106,23 @@ def test_opening_a_case_creates_household_member_and_case_with_actor_as_regisseu
     assert response.status_code == 302 and response["Location"] == reverse("cases:detail", args=[case.uuid])
     assert case.regisseur == regisseur and case.team == team
     assert case.household.members.get().person.bsn == VALID_BSN
+
+
+def test_new_case_page_offers_only_teams_the_user_may_open_cases_for(client, make_user, team):
+    regisseur = make_user(Role.REGISSEUR, team=team)
+    other = make_user(Role.EXPERT).memberships.get().team  # the regisseur is expert there: no opening
+    MembershipFactory(user=regisseur, team=other, role=Role.EXPERT)
+    client.force_login(regisseur)
+    response = client.get(reverse("cases:new"))
+    assert response.status_code == 200
+    assert list(response.context["form"].fields["team"].queryset) == [team]
+
+
+def test_new_case_page_is_404_for_a_user_who_may_open_no_case(client, make_user, team):
+    client.force_login(make_user(Role.EXPERT, team=team))
+    assert client.get(reverse("cases:new")).status_code == 404
+    assert client.post(reverse("cases:new"), _open_data(team)).status_code == 404
+    assert Case.objects.count() == 0
 
 
 def test_opening_a_case_with_a_known_bsn_links_the_existing_person(client, make_user, team):

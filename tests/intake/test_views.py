@@ -164,6 +164,24 @@ def test_full_save_conflict_is_a_form_error_with_both_versions(client, case_with
     assert gesprek.place == "buurthuis" and gesprek.status == "draft"
 
 
+def test_after_a_conflict_the_form_carries_their_version_so_resubmitting_saves_yours(
+    client, case_with_household, regisseur
+):
+    gesprek = services.gesprek_start(actor=regisseur, case=case_with_household)
+    client.force_login(regisseur)
+    start = _form_data(gesprek)
+    client.post(reverse("intake:gesprek_draft", kwargs={"uuid": gesprek.uuid}), {**start, "place": "buurthuis"})
+    gesprek.refresh_from_db()
+    url = reverse("intake:gesprek_edit", kwargs={"uuid": gesprek.uuid})
+    response = client.post(url, {**start, "place": "kantoor"})
+    form = response.context["form"]
+    assert form["version"].value() == str(gesprek.version)
+    response = client.post(url, {**start, "place": "kantoor", "version": form["version"].value()})
+    assert response.status_code == 302
+    gesprek.refresh_from_db()
+    assert gesprek.place == "kantoor" and gesprek.status == "final"
+
+
 def test_gesprek_form_refuses_bad_input_in_dutch(client, case_with_household, regisseur, team):
     from tests.cases.factories import HouseholdFactory
 
