@@ -14,7 +14,6 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Team, User
@@ -70,7 +69,6 @@ LIST_FILTERS_SESSION_KEY = "cases:list:filters"
 LIST_FILTER_FIELDS = ("q", "status", "line", "team", "sort")
 
 
-@sensitive_post_parameters("q")
 @require_http_methods(["GET", "POST"])
 def case_list(request: HttpRequest) -> HttpResponse:
     """The "Mijn dossiers" list, filtered without personal data in the URL.
