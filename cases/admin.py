@@ -6,6 +6,10 @@ the HTML views, the API and the exports use (`case_list_for_user`), for *every* 
 and a case (or a note, consent, household, person of one) the user may not see answers
 404 at its admin URL, exactly like a missing one. Writes go through cases.services (audited),
 never through the admin, so nothing here can be added, changed or deleted.
+
+No search on personal data (docs/security.md): the changelist search travels as `?q=` in
+the URL, into history and access logs, so names and BSNs are not searchable here. Cases are
+found by their number; households and people through their case.
 """
 
 from typing import Any, ClassVar
@@ -17,7 +21,6 @@ from django.utils.translation import gettext_lazy as _
 
 from socialdomain.audit import audit_read
 
-from .bsn import bsn_blind_index, is_valid_bsn, normalise_bsn
 from .models import Case, CaseNote, Consent, Household, HouseholdMember, Person, RegisseurChange
 from .selectors import case_list_for_user
 
@@ -101,7 +104,8 @@ class CaseAdmin(CaseScopedAdmin):
     list_display = ["number", "team", "regisseur", "status", "line", "opened_on"]
     list_filter = ["status", "line", "team", "safety_flag"]
     list_select_related = ["team", "team__municipality", "regisseur", "household"]
-    search_fields = ["number", "household__name"]
+    search_fields = ["number"]  # the case number only: never the household name
+    search_help_text = _("Alleen op dossiernummer; namen en BSN zijn hier niet doorzoekbaar.")
     date_hierarchy = "opened_on"
     ordering = ["-updated_at"]
     fields = [
@@ -136,7 +140,6 @@ class HouseholdAdmin(CaseScopedAdmin):
     list_display = ["name", "municipality"]
     list_filter = ["municipality"]
     list_select_related = ["municipality"]
-    search_fields = ["name"]
     fields = ["name", "municipality", "address"]
     readonly_fields = fields
     inlines = [HouseholdMemberInline]
@@ -156,23 +159,9 @@ class HouseholdMemberAdmin(CaseScopedAdmin):
 
 @admin.register(Person)
 class PersonAdmin(CaseScopedAdmin):
-    """The BSN is never displayed; a 9-digit search term is looked up through the blind index."""
+    """The BSN is never displayed nor searchable; no search on names either (see the module doc)."""
 
     case_lookup = "memberships__household__cases__id"
     list_display = ["last_name", "first_name", "birth_date"]
-    search_fields = ["last_name", "first_name"]
-    search_help_text = _("Zoek op naam, of op een volledig BSN (exacte overeenkomst).")
-    # The admin copies the search term into every row's link (`_changelist_filters`): a BSN
-    # searched for must not spread into more URLs, history and logs.
-    preserve_filters = False
     fields = ["first_name", "last_name", "birth_date", "phone", "email", "address"]
     readonly_fields = fields
-
-    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
-        term = normalise_bsn(search_term.strip())
-        if term.isdigit() and len(term) == 9:
-            # Exact match on the blind index only; an invalid BSN matches nothing.
-            if not is_valid_bsn(term):
-                return queryset.none(), False
-            return queryset.filter(bsn_index=bsn_blind_index(term)), False
-        return super().get_search_results(request, queryset, search_term)

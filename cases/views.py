@@ -10,8 +10,9 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -67,14 +68,37 @@ def _filtered_cases(user: User, form: forms.CaseFilterForm) -> selectors.CaseLis
     )
 
 
+# The list filters (search text = a household name!) live in the session, never in the URL:
+# a query string ends up in browser history, access logs and Referer headers.
+LIST_FILTERS_SESSION_KEY = "cases:list:filters"
+LIST_FILTER_FIELDS = ("q", "status", "line", "team", "sort")
+
+
+@require_http_methods(["GET", "POST"])
 def case_list(request: HtmxAuthenticatedHttpRequest) -> HttpResponse:
-    form = forms.CaseFilterForm(request.GET or None, user=request.user)
-    page: Page[Case] = Paginator(_filtered_cases(request.user, form), PAGE_SIZE).get_page(request.GET.get("pagina"))
-    query = request.GET.copy()
-    query.pop("pagina", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    """The "Mijn dossiers" list, filtered without personal data in the URL.
+
+    POST stores the filters in the session (htmx: answers the table; without JS: 303 to the
+    plain URL, Post/Redirect/Get); GET reads them from there. `?pagina=N` is the only URL
+    parameter; any other, such as `?q=`, is ignored.
+    """
+    if request.method == "POST":
+        if "wissen" in request.POST:
+            request.session.pop(LIST_FILTERS_SESSION_KEY, None)
+            form = forms.CaseFilterForm(user=request.user)
+        else:
+            form = forms.CaseFilterForm(request.POST, user=request.user)
+            if form.is_valid():
+                request.session[LIST_FILTERS_SESSION_KEY] = {f: request.POST.get(f, "") for f in LIST_FILTER_FIELDS}
+        if not request.htmx and (not form.is_bound or form.is_valid()):
+            return HttpResponseRedirect(reverse("cases:list"), status=303)
+        page_number = None  # new filters start at page 1
+    else:
+        form = forms.CaseFilterForm(request.session.get(LIST_FILTERS_SESSION_KEY) or None, user=request.user)
+        page_number = request.GET.get("pagina")
+    page: Page[Case] = Paginator(_filtered_cases(request.user, form), PAGE_SIZE).get_page(page_number)
     template = "cases/_case_table.html" if request.htmx else "cases/case_list.html"
-    return render(request, template, context)
+    return render(request, template, {"form": form, "page": page})
 
 
 def team_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -82,7 +106,7 @@ def team_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.memberships.filter(role="teamleider").exists():
         raise Http404
     page: Page[Case] = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("pagina"))
-    return render(request, "cases/team_overview.html", {"counts": counts, "page": page, "query": ""})
+    return render(request, "cases/team_overview.html", {"counts": counts, "page": page})
 
 
 @require_http_methods(["GET", "POST"])

@@ -227,6 +227,9 @@ BREAK_GLASS_HOURS = env.int("BREAK_GLASS_HOURS", default=8)
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 BLIND_INDEX_KEY = env("BLIND_INDEX_KEY", default="insecure-development-blind-index-key")
 
+# Error reports mask every POST value (BSN, names, free text); see socialdomain/reporting.py.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "socialdomain.reporting.PersonalDataExceptionReporterFilter"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -234,8 +237,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
-        # Request logs would carry query strings; we never put personal data there,
-        # but keep the noise down.
+        # django.request logs the path only ("Not Found: /dossiers/…"), never the query
+        # string; personal data is never in either (docs/security.md). WARNING keeps the noise down.
         "django.request": {"level": "WARNING"},
     },
 }

@@ -32,8 +32,23 @@ def test_regisseur_shares_case_read_only_and_colleague_can_read_but_not_edit(pag
     page.get_by_role("textbox", name="Zoeken").fill("Jasper")
     page.wait_for_function("() => !document.querySelector('#case-results').innerText.includes('Chantal')")
     expect(page.get_by_text("Huishouden Jasper")).to_be_visible()
+    assert "Jasper" not in page.url  # the filter is POSTed: no name in the address bar or history
     page.get_by_role("textbox", name="Zoeken").fill("")
     page.wait_for_function("() => document.querySelector('#case-results').innerText.includes('Chantal')")
+
+    # The filter is kept in the session: a reload still shows it; "Filters wissen" clears it.
+    page.get_by_role("textbox", name="Zoeken").fill("Jasper")
+    page.wait_for_function("() => !document.querySelector('#case-results').innerText.includes('Chantal')")
+    page.reload()
+    assert page.get_by_role("textbox", name="Zoeken").input_value() == "Jasper"
+    expect(page.get_by_text("Huishouden Jasper")).to_be_visible()
+    assert "Jasper" not in page.url
+    page.get_by_role("button", name="Filters wissen").click()
+    expect(page.get_by_text(HOUSEHOLD)).to_be_visible()
+    assert page.get_by_role("textbox", name="Zoeken").input_value() == ""
+    assert page.url == f"{live_server.url}/dossiers/"
+    assert_accessible(page)
+    assert console_log.csp_violations() == []
 
     page.get_by_role("row", name=HOUSEHOLD).get_by_role("link").click()
     page.wait_for_url(CASE_URL)

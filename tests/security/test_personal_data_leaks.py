@@ -1,0 +1,143 @@
+"""Personal data (BSN, names, free text) never in URLs, logs, task arguments or error reports.
+
+docs/security.md, "Personal data never in URLs, logs, task arguments". These tests pin the
+places where it could leak: the request logger, error reports, Celery task signatures, URL
+patterns, logging calls in our code and the health check.
+"""
+
+import inspect
+import logging
+import re
+import sys
+import typing
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.converters import IntConverter, UUIDConverter
+from django.views.debug import ExceptionReporter, get_exception_reporter_filter
+
+from accounts.constants import Role
+from cases import services
+from tests.cases.factories import CaseFactory, HouseholdFactory, PersonFactory
+
+VALID_BSN = "111222333"
+NAME = "Gezin Vermeulen-Abdi"
+APPS = ["accounts", "arrangements", "audit", "budget", "cases", "intake", "socialdomain"]
+ROOT = Path(settings.BASE_DIR)
+
+
+@pytest.mark.django_db
+def test_request_logger_logs_the_path_but_never_the_query_string(client, make_user, team, caplog):
+    client.force_login(make_user(Role.REGISSEUR, team=team))
+    missing = reverse("cases:detail", args=[uuid.uuid4()])
+
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        assert client.get(missing, {"q": NAME, "bsn": VALID_BSN}).status_code == 404
+
+    logged = [r for r in caplog.records if r.name == "django.request"]
+    assert [r.getMessage() for r in logged] == [f"Not Found: {missing}"]
+    text = caplog.text
+    assert "Vermeulen" not in text and VALID_BSN not in text
+
+
+@pytest.mark.django_db
+def test_a_refused_csrf_post_logs_the_path_and_not_the_posted_name(make_user, team, caplog):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(make_user(Role.REGISSEUR, team=team))
+    with caplog.at_level(logging.WARNING):
+        assert strict.post(reverse("cases:list"), {"q": NAME}).status_code == 403
+    assert "/dossiers/" in caplog.text
+    assert "Vermeulen" not in caplog.text
+
+
+def test_error_reports_mask_every_posted_value(rf, settings):
+    settings.DEBUG = False
+    request = rf.post("/dossiers/nieuw/", {"bsn": VALID_BSN, "household_name": NAME, "text": "Zorgen over de kinderen"})
+    assert get_exception_reporter_filter(request).get_post_parameters(request).dict() == {
+        "bsn": "********************",
+        "household_name": "********************",
+        "text": "********************",
+    }
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        report = ExceptionReporter(request, *sys.exc_info()).get_traceback_text()
+    assert "bsn" in report  # the field names stay, for debugging
+    assert VALID_BSN not in report and "Vermeulen" not in report and "Zorgen" not in report
+
+
+def test_celery_tasks_take_only_ids():
+    from socialdomain.celery import app
+
+    app.loader.import_default_modules()
+    ours = {name: task for name, task in app.tasks.items() if name.split(".")[0] in APPS}
+    assert "cases.tasks.notify_break_glass" in ours
+    for name, task in ours.items():
+        hints = typing.get_type_hints(task.run)
+        for param in inspect.signature(task.run).parameters:
+            assert hints.get(param) in (int, uuid.UUID), f"{name}({param}): task arguments are ids only"
+            assert param.endswith(("_id", "_uuid")), f"{name}({param}): name an id argument *_id or *_uuid"
+
+
+def _patterns(resolvers, prefix=""):  # type: ignore[no-untyped-def]
+    for entry in resolvers:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue  # Django's own: object ids and app labels, no search on personal data (cases/admin.py)
+            yield from _patterns(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), entry.pattern
+
+
+def test_url_patterns_take_only_uuids_or_integers():
+    """No <str:>, <slug:> or <path:> parameter a name or BSN could be put into."""
+    seen = 0
+    for route, pattern in _patterns(get_resolver().url_patterns):
+        converters = getattr(pattern, "converters", {})
+        for name, converter in converters.items():
+            seen += 1
+            assert isinstance(converter, UUIDConverter | IntConverter), f"{route}: <{name}> must be a uuid or an id"
+        if not converters:
+            assert "(?P<" not in str(pattern.regex.pattern) or route.startswith(("static", "media")), route
+    assert seen > 10
+
+
+LOG_CALL = re.compile(r"\b(?:logger|logging|log)\.(?:debug|info|warning|warn|error|exception|critical|log)\(")
+# Reviewed logging calls: "<path>:<snippet>". Each must log ids and counts only, never
+# names, BSNs or free text. Add a call here only after that review.
+REVIEWED_LOG_CALLS: set[str] = set()
+
+
+def test_our_code_logs_only_through_reviewed_calls_and_never_prints():
+    found = set()
+    for app in APPS:
+        for path in (ROOT / app).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            for line in path.read_text().splitlines():
+                if LOG_CALL.search(line):
+                    found.add(f"{path.relative_to(ROOT)}:{line.strip()}")
+                assert not re.match(r"\s*print\(", line), f"{path}: print() ends up in the logs"
+    assert found <= REVIEWED_LOG_CALLS, f"unreviewed logging calls: {sorted(found - REVIEWED_LOG_CALLS)}"
+
+
+@pytest.mark.django_db
+def test_health_reveals_only_component_states(client, make_user, team):
+    regisseur = make_user(Role.REGISSEUR, team=team)
+    case = CaseFactory(team=team, regisseur=regisseur, household=HouseholdFactory(name=NAME))
+    person = PersonFactory(bsn=VALID_BSN, last_name="Vermeulen")
+    services.member_add(actor=regisseur, household=case.household, person=person, role="parent", case=case)
+
+    response = client.get("/health")  # anonymous
+
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) <= {"status", "database", "redis", "celery"}
+    assert all(isinstance(v, str) and len(v) < 40 for v in body.values())
+    text = response.content.decode()
+    assert VALID_BSN not in text and "Vermeulen" not in text and case.number not in text
