@@ -91,7 +91,7 @@ class CompiledVisibleIds:
         a case can be visible through more than one branch.
         """
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(DISTINCT id) FROM ({self.sql}) AS visible (id)", self.params)  # noqa: S608
+            cursor.execute(f"SELECT COUNT(DISTINCT id) FROM ({self.sql}) AS visible", self.params)  # noqa: S608
             return cursor.fetchone()[0]
 
 

@@ -99,6 +99,12 @@ def test_readme_run_command_serves_demo_on_sqlite_without_services(browser, tmp_
         page.get_by_role("button", name="Inloggen").click()
         page.wait_for_url(f"http://127.0.0.1:{port}/")
         assert "Welkom, Anne" in page.inner_text("h1")
+        # The main pages work on SQLite too (the suite itself runs on PostgreSQL).
+        page.get_by_role("link", name="Mijn dossiers").click()
+        page.get_by_role("link", name="2026-00001").click()
+        assert "Gezin Chantal en Myra" in page.inner_text("h1")
+        page.get_by_role("link", name="Aanmeldingen").first.click()
+        assert page.inner_text("h1").startswith("Aanmeldingen")
         context.close()
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
