@@ -4,7 +4,8 @@ from .base import *  # noqa: F403
 from .base import DATABASES, env
 
 DATABASES["default"] = env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/socialdomain")
-DATABASES["default"]["OPTIONS"] = {"options": "-c jit=off"}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["OPTIONS"] = {"options": "-c jit=off"}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/5")
