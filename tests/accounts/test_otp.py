@@ -187,3 +187,22 @@ def test_next_parameter_cannot_redirect_off_site(client, make_user, otp_required
     _password_login(client, user)
     response = client.post(reverse("otp_verify"), {"token": totp_token(device), "next": "https://evil.example/"})
     assert response.url == reverse("home")
+
+
+def test_case_pages_need_a_confirmed_second_factor(client, make_user, otp_required):
+    from tests.cases.factories import CaseFactory
+
+    user = make_user(Role.REGISSEUR)
+    case = CaseFactory(team=user.memberships.get().team, regisseur=user)
+    pages = [reverse("cases:list"), reverse("cases:detail", kwargs={"uuid": case.uuid})]
+    _password_login(client, user)
+    for path in pages:
+        response = client.get(path)
+        assert response.status_code == 302 and response.url.startswith(reverse("otp_setup")), path
+    assert not AuditEvent.objects.filter(case_uuid=case.uuid, kind="read").exists()  # nothing was shown
+
+    device = confirmed_totp_device(user)
+    response = client.post(reverse("otp_verify"), {"token": totp_token(device)})
+    assert response.status_code == 302
+    for path in pages:
+        assert client.get(path).status_code == 200, path
