@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from socialdomain.forms import add_service_errors
 from socialdomain.http import AuthenticatedHttpRequest
 
 from . import breakglass
@@ -37,11 +38,7 @@ def break_glass(request: AuthenticatedHttpRequest) -> HttpResponse:
         except Case.DoesNotExist:
             form.add_error("number", _("Geen dossier gevonden met dit nummer in uw gemeente."))
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
+            add_service_errors(form, exc)
         else:
             messages.warning(
                 request,

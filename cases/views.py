@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Team, User
 from intake import selectors as intake_selectors
 from socialdomain.audit import audit_read
+from socialdomain.forms import add_service_errors
 from socialdomain.http import AuthenticatedHttpRequest, HtmxAuthenticatedHttpRequest
 
 from . import breakglass, forms, permissions, selectors, services
@@ -44,14 +45,6 @@ def _case_or_404(
     if allow is not None and not allow(request.user, case):
         raise Http404  # don't reveal that the case exists
     return case
-
-
-def _apply_form_errors(form, exc: ValidationError) -> None:  # type: ignore[no-untyped-def]
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _filtered_cases(user: User, form: forms.CaseFilterForm) -> selectors.CaseListing:
@@ -131,7 +124,7 @@ def case_new(request: AuthenticatedHttpRequest) -> HttpResponse:
                 bsn=data["bsn"],
             )
         except ValidationError as exc:
-            _apply_form_errors(form, exc)
+            add_service_errors(form, exc)
         except PermissionDenied:
             raise Http404 from None
         else:
@@ -189,7 +182,7 @@ def case_edit(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
         try:
             services.case_edit(actor=request.user, case=case, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Het dossier is bijgewerkt."))
             return redirect("cases:detail", uuid=case.uuid)
@@ -204,7 +197,7 @@ def member_add(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
         try:
             services.member_add_to_case(actor=request.user, case=case, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Het gezinslid is toegevoegd."))
             return redirect("cases:detail", uuid=case.uuid)
@@ -223,7 +216,7 @@ def member_edit(request: AuthenticatedHttpRequest, uuid: UUID, person_uuid: UUID
         try:
             services.member_update(actor=request.user, case=case, member=member, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Het gezinslid is bijgewerkt."))
             return redirect("cases:detail", uuid=case.uuid)
@@ -238,7 +231,7 @@ def network_add(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
         try:
             services.network_contact_add(actor=request.user, case=case, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Het netwerkcontact is toegevoegd."))
             return redirect("cases:detail", uuid=case.uuid)
@@ -253,7 +246,7 @@ def consent_add(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
         try:
             services.consent_record(actor=request.user, case=case, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("De toestemming is vastgelegd."))
             return redirect("cases:detail", uuid=case.uuid)
@@ -302,7 +295,7 @@ def case_reassign(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse
         try:
             services.case_reassign(actor=request.user, case=case, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("De regisseur is gewisseld."))
             return redirect("cases:detail", uuid=case.uuid)
@@ -317,7 +310,7 @@ def case_close(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
         try:
             services.case_close(actor=request.user, case=case, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Het dossier is gesloten."))
             return redirect("cases:detail", uuid=case.uuid)

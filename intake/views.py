@@ -14,20 +14,13 @@ from accounts.selectors import team_list_for_user
 from cases import permissions as case_permissions
 from cases import selectors as case_selectors
 from cases.models import Case
+from socialdomain.forms import add_service_errors
 from socialdomain.http import AuthenticatedHttpRequest
 
 from . import selectors, services
 from .constants import Domain, GesprekStatus, SignalSource, SignalStatus
 from .forms import GesprekForm, MeldcodeStepsForm, PersonForm, SignalForm, TriageForm
 from .models import Gesprek, Signal
-
-
-def _add_form_errors(form, exc: ValidationError) -> None:  # type: ignore[no-untyped-def]
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -90,7 +83,7 @@ def signal_new(request: AuthenticatedHttpRequest) -> HttpResponse:
                 persons=persons,
             )
         except ValidationError as exc:
-            _add_form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             if signal.case_id:
                 messages.success(request, _("De aanmelding is gekoppeld aan het bestaande dossier."))
@@ -122,7 +115,7 @@ def signal_detail(request: AuthenticatedHttpRequest, uuid) -> HttpResponse:  # t
             try:
                 services.signal_triage(actor=request.user, signal=signal, **form.cleaned_data)
             except ValidationError as exc:
-                _add_form_errors(form, exc)
+                add_service_errors(form, exc)
             except PermissionDenied as exc:
                 raise Http404 from exc
             else:
@@ -256,7 +249,7 @@ def gesprek_edit(request: AuthenticatedHttpRequest, uuid) -> HttpResponse:  # ty
             data["version"] = str(exc.current.version)
             form.data = data
         except ValidationError as exc:
-            _add_form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Het gesprek is vastgelegd."))
             return redirect("intake:gesprek_detail", uuid=gesprek.uuid)
@@ -319,7 +312,7 @@ def meldcode_steps(request: AuthenticatedHttpRequest, case_uuid) -> HttpResponse
         try:
             services.meldcode_steps_complete(actor=request.user, case=case, done_on_by_step=form.done_on_by_step())
         except ValidationError as exc:
-            _add_form_errors(form, exc)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:
             raise Http404 from exc
         else:
