@@ -120,8 +120,17 @@ def can_read(user: User, case: Case) -> bool:
     return case.regisseur_id == user.pk or is_teamleider_of(user, case) or _granted(user, case, VIEW)
 
 
-def can_write(user: User, case: Case) -> bool:
+def has_write_access(user: User, case: Case) -> bool:
+    """The user holds record rights on the case (regisseur or a write share), open or closed."""
     return case.regisseur_id == user.pk or _granted(user, case, CHANGE)
+
+
+def can_write(user: User, case: Case) -> bool:
+    """The user may record on the case now: write access, and the case is open.
+
+    A closed case is read-only for everyone: its record is what the law keeps.
+    """
+    return case.is_open and has_write_access(user, case)
 
 
 def can_share(user: User, case: Case) -> bool:

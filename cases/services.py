@@ -253,10 +253,10 @@ def case_reassign(*, actor: User, case: Case, regisseur: User, reason: str, note
 
 @transaction.atomic
 def case_close(*, actor: User, case: Case, outcome: str, reason: str = "") -> Case:
-    if not permissions.can_write(actor, case):
-        raise PermissionDenied
     if not case.is_open:
         raise ValidationError(_("Dit dossier is al gesloten."))
+    if not permissions.can_write(actor, case):
+        raise PermissionDenied
     before = _snapshot(case, ["status", "outcome"])
     case.status = CaseStatus.CLOSED
     case.closed_on = timezone.localdate()

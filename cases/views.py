@@ -42,6 +42,8 @@ def _case_or_404(
         case = selectors.case_get_for_user(user=request.user, uuid=uuid, write=write)
     except Case.DoesNotExist:
         raise Http404 from None
+    if write and not case.is_open:
+        raise Http404  # a closed case is read-only: no write page exists for it
     if allow is not None and not allow(request.user, case):
         raise Http404  # don't reveal that the case exists
     return case
@@ -159,7 +161,7 @@ def case_detail(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
         "can_share": permissions.can_share(user, case),
         "can_reassign": permissions.can_reassign(user, case),
         "can_view_log": permissions.can_view_access_log(user, case),
-        "show_bsn": can_write,
+        "show_bsn": permissions.has_write_access(user, case),
         "note_form": forms.NoteForm() if can_write else None,
         "break_glass_until": emergency.expires_at if emergency else None,
         # intake's part of the page (gesprekken, scores, signals, Meldcode): one selector call

@@ -2,6 +2,7 @@
 revoke; and the case page's query count does not grow with members or notes."""
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -137,17 +138,38 @@ def test_closed_case_no_longer_offers_edit_and_refuses_it(client, owned):
     assert case.household.name != "X"
 
 
-def test_closing_a_closed_case_again_shows_a_dutch_error_and_writes_nothing(client, owned):
+def test_a_closed_case_is_read_only_and_closing_again_changes_nothing(client, owned):
     case, regisseur = owned
+    person = case.household.members.get().person
+    person.set_bsn("999990019")
+    person.save()
     client.force_login(regisseur)
     client.post(reverse("cases:close", args=[case.uuid]), {"outcome": "goal_reached", "reason": ""})
-    events = AuditEvent.objects.filter(action="case_close").count()
-    response = client.post(reverse("cases:close", args=[case.uuid]), {"outcome": "moved", "reason": ""})
-    assert response.status_code == 200
-    assert "Dit dossier is al gesloten." in response.content.decode()
+    events = AuditEvent.objects.filter(case_uuid=case.uuid, kind="write").count()
+
+    # No write page exists for a closed case (404, as for any action one may not take) ...
+    for name, data in [
+        ("cases:close", {"outcome": "moved", "reason": ""}),
+        ("cases:edit", {"household_name": "X", "household_address": "", "line": "eerste"}),
+        ("cases:notes", {"text": "nog iets"}),
+        ("cases:member_add", {}),
+        ("cases:network_add", {"name": "Buurman", "relation": "neighbour"}),
+        ("cases:consent_add", {}),
+    ]:
+        assert client.post(reverse(name, args=[case.uuid]), data).status_code == 404, name
+    # ... and the services refuse too.
     case.refresh_from_db()
+    with pytest.raises(ValidationError, match="al gesloten"):
+        services.case_close(actor=regisseur, case=case, outcome="moved")
+    with pytest.raises(PermissionDenied):
+        services.note_add(actor=regisseur, case=case, text="nog iets")
     assert case.outcome == "goal_reached"
-    assert AuditEvent.objects.filter(action="case_close").count() == events
+    assert AuditEvent.objects.filter(case_uuid=case.uuid, kind="write").count() == events
+
+    # Reading stays possible, and the regisseur still sees the BSN (write rights, not open state).
+    page = client.get(reverse("cases:detail", args=[case.uuid])).content.decode()
+    assert "Notitie toevoegen" not in page
+    assert "999990019" in page
 
 
 def test_revoking_a_team_share_removes_access_for_that_team(client, owned, make_user):
