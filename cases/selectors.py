@@ -20,7 +20,7 @@ from socialdomain.authz import permission_id
 
 from . import permissions
 from .bsn import bsn_blind_index
-from .constants import Access
+from .constants import Access, CaseStatus
 from .models import (
     Case,
     CaseGroupObjectPermission,
@@ -118,9 +118,14 @@ def case_listing_for_user(
 
 
 def case_get_for_user(*, user: User, uuid: UUID | str, write: bool = False) -> Case:
-    """One case the user may read (or write); `Case.DoesNotExist` otherwise."""
-    codename = permissions.CHANGE if write else permissions.VIEW
-    return case_list_for_user(user=user, codename=codename).get(uuid=uuid)
+    """One case the user may read, or (write=True) record on now; `Case.DoesNotExist` otherwise.
+
+    Recording needs write access *and* an open case (a closed case is read-only, see
+    `permissions.can_write`), so every write page answers 404 for a closed case.
+    """
+    if write:
+        return case_list_for_user(user=user, codename=permissions.CHANGE).filter(status=CaseStatus.OPEN).get(uuid=uuid)
+    return case_list_for_user(user=user, codename=permissions.VIEW).get(uuid=uuid)
 
 
 def case_search(*, qs: QuerySet[Case], text: str) -> QuerySet[Case]:

@@ -42,8 +42,6 @@ def _case_or_404(
         case = selectors.case_get_for_user(user=request.user, uuid=uuid, write=write)
     except Case.DoesNotExist:
         raise Http404 from None
-    if write and not case.is_open:
-        raise Http404  # a closed case is read-only: no write page exists for it
     if allow is not None and not allow(request.user, case):
         raise Http404  # don't reveal that the case exists
     return case

@@ -258,3 +258,13 @@ def test_proposed_goals_from_scores_entered_in_the_gesprek_form(client, case_wit
     html = client.get(reverse("intake:gesprek_detail", kwargs={"uuid": gesprek.uuid})).content.decode()
     assert "Opvoeding / ontwikkeling (score 1)" in html and "Financiën (score 2)" in html
     assert "Werk &amp; opleiding (score" not in html
+
+
+def test_a_closed_case_offers_no_new_gesprek(client, case_with_household, regisseur):
+    from cases import services as case_services
+
+    client.force_login(regisseur)
+    url = reverse("intake:gesprek_start", kwargs={"case_uuid": case_with_household.uuid})
+    case_services.case_close(actor=regisseur, case=case_with_household, outcome="goal_reached")
+    assert client.post(url).status_code == 404
+    assert not Gesprek.objects.filter(case=case_with_household).exists()
