@@ -15,7 +15,7 @@ from .models import Membership, Municipality, Notification, Team, User
 def team_create(*, municipality: Municipality, name: str, kind: str, area: str = "", actor: User | None = None) -> Team:
     """Create a team together with the permission group its shares are granted to."""
     team = Team(municipality=municipality, name=name, kind=kind, area=area)
-    team.group = Group.objects.create(name=f"team:{municipality.code}:{name}"[:150])
+    team_ensure_group(team=team)
     team.full_clean()
     team.save()
     audit_write(actor=actor, action="team_create", obj=team, changes={"name": [None, name], "kind": [None, kind]})

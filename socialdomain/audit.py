@@ -36,6 +36,16 @@ def _clean_changes(changes: dict[str, Any] | None) -> dict[str, Any]:
     return cleaned
 
 
+def _record(*, actor: Any, obj: models.Model | None, **fields: Any) -> AuditEvent:
+    target_type, target_id = _target(obj)
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        target_type=target_type,
+        target_id=target_id,
+        **fields,
+    )
+
+
 def audit_write(
     *,
     actor: Any,
@@ -46,13 +56,11 @@ def audit_write(
     purpose: str = "",
     flagged: bool = False,
 ) -> AuditEvent:
-    target_type, target_id = _target(obj)
-    return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    return _record(
+        actor=actor,
+        obj=obj,
         kind=EventKind.WRITE,
         action=action,
-        target_type=target_type,
-        target_id=target_id,
         case_uuid=case_uuid,
         changes=_clean_changes(changes),
         purpose=purpose,
@@ -69,13 +77,11 @@ def audit_read(
     purpose: str = "",
     flagged: bool = False,
 ) -> AuditEvent:
-    target_type, target_id = _target(obj)
-    return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    return _record(
+        actor=actor,
+        obj=obj,
         kind=EventKind.READ,
         action="read",
-        target_type=target_type,
-        target_id=target_id,
         case_uuid=case_uuid,
         view=view,
         purpose=purpose,
