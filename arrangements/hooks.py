@@ -1,0 +1,70 @@
+"""The budget hook: arrangements announce their spending commitments, the budget books them.
+
+Dependencies point one way (budget → arrangements), so arrangements never import the
+budget. The budget registers a listener in its `AppConfig.ready()`; the arrangement
+services call `commitment_changed(...)` inside their transaction whenever a grant, a
+change or an end changes what an arrangement will cost. A listener may refuse the change
+by raising `django.core.exceptions.ValidationError` with a Dutch message (for example a
+team ceiling that would be exceeded): the arrangement's transaction then rolls back and
+the service shows that message.
+
+The change carries the arrangement's *whole* committed schedule after the change (one
+amount per calendar month, first of the month, Decimal with cents); the listener books
+the difference with what it booked before, so a change re-computes the remainder and a
+stop (schedule ending at the stop date, or empty when refused/cancelled) releases it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal
+
+__all__ = ["CommitmentChange", "MonthAmount", "commitment_changed", "register_commitment_listener"]
+
+
+@dataclass(frozen=True)
+class MonthAmount:
+    month: dt.date  # the first day of the month
+    amount: Decimal  # cents, ROUND_HALF_UP (see arrangements' cost estimate)
+
+
+@dataclass(frozen=True)
+class CommitmentChange:
+    arrangement_id: int
+    municipality_id: int
+    team_id: int
+    household_id: int
+    provider_id: int | None
+    law: str  # arrangements.constants.Law value
+    taakveld: str  # arrangements.constants.Taakveld value
+    kind: Literal["grant", "change", "stop", "cancel"]
+    schedule: tuple[MonthAmount, ...]
+    actor_id: int | None = None
+
+    @property
+    def total(self) -> Decimal:
+        return sum((m.amount for m in self.schedule), Decimal("0.00"))
+
+
+Listener = Callable[[CommitmentChange], Any]
+_listeners: list[Listener] = []
+
+
+def register_commitment_listener(listener: Listener) -> None:
+    """Register a callable that books a commitment change (idempotent per callable)."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def unregister_commitment_listener(listener: Listener) -> None:
+    if listener in _listeners:
+        _listeners.remove(listener)
+
+
+def commitment_changed(change: CommitmentChange) -> None:
+    """Tell every listener, inside the caller's transaction; a ValidationError refuses it."""
+    for listener in list(_listeners):
+        listener(change)
