@@ -216,6 +216,22 @@ def person_lookup(
     return PersonLookup(person=person, hidden=person is None and bool(bsn), involved_cases=involved)
 
 
+def registered_person_ids_sharing_bsn(*, municipality_id: int, persons: list[Person]) -> list[int]:
+    """For persons recorded with an unindexed BSN (by a professional who could not read the
+    registered person, see `person_lookup`): the ids of the registered persons of the
+    municipality with the same BSN. One query; decrypts only those few BSNs."""
+    indexes = {
+        bsn_blind_index(p.bsn)
+        for p in persons
+        if p.bsn_encrypted and p.bsn_index is None and p.municipality_id == municipality_id
+    }
+    if not indexes:
+        return []
+    return list(
+        Person.objects.filter(municipality_id=municipality_id, bsn_index__in=indexes).values_list("pk", flat=True)
+    )
+
+
 def household_for_persons(*, municipality_id: int, person_ids: list[int]) -> Household | None:
     """The (oldest) household of this municipality one of these persons belongs to."""
     return (

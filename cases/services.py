@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.constants import CASEWORK_ROLES
+from accounts.constants import CASEWORK_ROLES, Role
 from accounts.models import Team, User
 from accounts.services import notification_send
 from socialdomain import authz
@@ -408,8 +408,16 @@ def consent_record(
 @transaction.atomic
 def case_safety_flag_set(*, actor: User, case: Case) -> Case:
     """Flag a case for a safety signal (Meldcode). Any regisseur or team leader of the
-    case's team may raise the flag, even without write access: safety goes first."""
-    if not (permissions.can_write(actor, case) or permissions.can_open_case_for_team(actor, case.team_id)):
+    case's municipality may raise the flag, even without write access: safety goes first
+    (a safety signal triaged by another team of the municipality reaches the household's
+    case). Raising the flag shows nothing of the case."""
+    may_flag = (
+        permissions.can_write(actor, case)
+        or actor.memberships.filter(
+            team__municipality_id=case.team.municipality_id, role__in=[Role.REGISSEUR, Role.TEAMLEIDER]
+        ).exists()
+    )
+    if not may_flag:
         raise PermissionDenied
     if not case.safety_flag:
         case.safety_flag = True

@@ -190,12 +190,16 @@ def signal_triage(
     regisseur: User | None = None,
     gesprek_planned_on: datetime.date | None = None,
     household_name: str = "",
+    contacts: list[InvolvedContact] | None = None,
 ) -> Signal:
     """Triage an unlinked signal by its receiving team.
 
     - advice: closed with an outcome (first line);
-    - case: the household's open case if there is one (never a second), otherwise a
-      household (existing or new) and a new case with the chosen regisseur;
+    - case: the household's open case of the signal's municipality if there is one (never
+      a second; also when the signal's person was recorded unindexed by a stranger), otherwise
+      a household (existing or new) and a new case with the chosen regisseur. A triager who
+      may not read that open case gets only its Verwijsindex contact line (`contacts`,
+      logged on the case) and loses sight of the signal, which now belongs to the case;
     - safety (Meldcode): as case, with the safety flag, the five Meldcode steps and an
       immediate notification to the team's leaders.
     """
@@ -229,8 +233,17 @@ def signal_triage(
         assert regisseur is not None
         persons = list(signal.persons.all())
         municipality_id = signal.team.municipality_id
-        case = case_selectors.case_open_for_persons(municipality_id=municipality_id, person_ids=[p.pk for p in persons])
+        # One household, one case: a person recorded by a stranger (unindexed BSN) still
+        # reaches the registered person's open case here.
+        registered = case_selectors.registered_person_ids_sharing_bsn(municipality_id=municipality_id, persons=persons)
+        case = case_selectors.case_open_for_persons(
+            municipality_id=municipality_id, person_ids=[p.pk for p in persons] + registered
+        )
         if case is not None:
+            if not case_permissions.can_read(actor, case):
+                contact = case_services.verwijsindex_match(actor=actor, case=case)
+                if contacts is not None:
+                    contacts.append(contact)
             _attach(signal=signal, case=case, actor=actor)
             if route == TriageRoute.SAFETY:
                 case_services.case_safety_flag_set(actor=actor, case=case)

@@ -128,14 +128,19 @@ def signal_detail(request: AuthenticatedHttpRequest, uuid) -> HttpResponse:  # t
             initial={"regisseur": request.user.pk},
         )
         if request.method == "POST" and form.is_valid():
+            contacts: list[InvolvedContact] = []
             try:
-                services.signal_triage(actor=request.user, signal=signal, **form.cleaned_data)
+                services.signal_triage(actor=request.user, signal=signal, contacts=contacts, **form.cleaned_data)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             except PermissionDenied as exc:
                 raise Http404 from exc
             else:
                 messages.success(request, _("De triage is vastgelegd."))
+                for contact in contacts:
+                    messages.info(request, contact.as_message())
+                if contacts:  # attached to a case the triager may not read: the signal is gone for them
+                    return redirect("intake:inbox")
                 return redirect("intake:signal_detail", uuid=signal.uuid)
     elif request.method == "POST":
         raise Http404

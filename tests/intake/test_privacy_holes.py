@@ -312,3 +312,24 @@ def test_hole8_experts_are_casework_and_see_their_teams_signals(client, make_use
     client.force_login(expert)
     assert client.get(reverse("intake:inbox")).status_code == 200
     assert reverse("intake:inbox") in client.get(reverse("home")).content.decode()
+
+
+def test_hole2_a_strangers_signal_reaches_the_households_open_case_at_triage(client, stranger_world, make_user):
+    w = stranger_world
+    client.force_login(w["stranger"])
+    client.post(reverse("intake:signal_new"), _signal_post(w["team"], BSN_OPEN, **TYPED))
+    signal = Signal.objects.get()
+    assert signal.case is None
+    response = client.post(
+        reverse("intake:signal_detail", args=[signal.uuid]),
+        {"route": "safety", "regisseur": w["stranger"].pk, "advice_outcome": "", "note": ""},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == reverse("intake:inbox")
+    body = response.content.decode()
+    assert "Betrokken regisseur: Rik Regie" in body and STORED_LAST not in body and w["open"].number not in body
+    signal.refresh_from_db()
+    w["open"].refresh_from_db()
+    assert signal.case == w["open"] and w["open"].safety_flag  # one household, one case; safety first
+    assert AuditEvent.objects.filter(action="verwijsindex_match", case_uuid=w["open"].uuid).count() == 2
+    assert client.get(reverse("intake:signal_detail", args=[signal.uuid])).status_code == 404
