@@ -8,6 +8,7 @@ first, so keys can be rotated) and found by an HMAC-SHA256 blind index
 import base64
 import hashlib
 import hmac
+import unicodedata
 from functools import cache
 
 from cryptography.fernet import Fernet, MultiFernet
@@ -17,22 +18,55 @@ from django.utils.translation import gettext_lazy as _
 
 
 def is_valid_bsn(value: str) -> bool:
-    """The 11-test: 9 digits, sum(d_i * w_i) with weights 9..2 and -1 divisible by 11."""
-    if len(value) != 9 or not value.isdigit() or value == "000000000":
+    """The 11-test on a *normalised* BSN: 9 ASCII digits, sum(d_i * w_i) with weights 9..2
+    and -1 divisible by 11. Anything else (other Unicode digits included) is not valid:
+    normalise first (`normalise_bsn`)."""
+    if len(value) != 9 or not (value.isascii() and value.isdigit()) or value == "000000000":
         return False
     weights = [9, 8, 7, 6, 5, 4, 3, 2, -1]
     return sum(int(d) * w for d, w in zip(value, weights, strict=True)) % 11 == 0
 
 
+# Separators people type inside a BSN (after NFKC, so full-width forms are included).
+_SEPARATORS = frozenset(".-\u2010\u2011\u2012\u2013\u2014\u2212_/")
+
+
 def normalise_bsn(value: str) -> str:
-    digits = "".join(ch for ch in value if not ch.isspace() and ch not in ".-")
-    # BSNs of 8 digits are valid with a leading zero.
+    """The one normal form of a typed BSN, used before every validation, storage and lookup.
+
+    NFKC first (full-width digits U+FF10..U+FF19, superscripts and other compatibility forms become
+    ASCII), then every remaining Unicode decimal digit (Arabic-Indic, Devanagari, ...) is
+    mapped to its ASCII digit through `unicodedata.decimal`; whitespace of any kind (also
+    no-break and zero-width spaces), dots and dashes are dropped. Other characters are kept,
+    so the 11-test refuses them. An 8-digit BSN gets its leading zero back.
+    """
+    out = []
+    for ch in unicodedata.normalize("NFKC", value or ""):
+        if ch.isspace() or ch in _SEPARATORS or unicodedata.category(ch) == "Cf":
+            continue
+        digit = unicodedata.decimal(ch, None)
+        out.append(str(digit) if digit is not None else ch)
+    digits = "".join(out)
     return digits.zfill(9) if len(digits) == 8 else digits
 
 
 def validate_bsn(value: str) -> None:
     if not is_valid_bsn(normalise_bsn(value)):
         raise ValidationError(_("Dit is geen geldig BSN (de elfproef klopt niet)."), code="invalid_bsn")
+
+
+def clean_bsn(value: str) -> str:
+    """Normalise and validate a typed BSN: the normalised value, or ValidationError in Dutch.
+
+    Forms and services call this one function, so what is validated is what is stored
+    and indexed. An empty value stays empty (the BSN is optional).
+    """
+    if not (value or "").strip():
+        return ""
+    normalised = normalise_bsn(value)
+    if not is_valid_bsn(normalised):
+        raise ValidationError(_("Dit is geen geldig BSN (de elfproef klopt niet)."), code="invalid_bsn")
+    return normalised
 
 
 @cache

@@ -11,7 +11,7 @@ from accounts.constants import Role
 from accounts.models import Organisation, Team, User
 
 from . import permissions
-from .bsn import normalise_bsn, validate_bsn
+from .bsn import clean_bsn
 from .constants import (
     Access,
     CaseOutcome,
@@ -62,11 +62,8 @@ class PersonFieldsMixin(forms.Form):
         return value
 
     def clean_bsn(self) -> str:
-        value = self.cleaned_data["bsn"].strip()
-        if value:
-            validate_bsn(value)
-            value = normalise_bsn(value)
-        return value
+        # Normalised (full-width/Unicode digits, spaces, dots) and validated in one place.
+        return clean_bsn(self.cleaned_data["bsn"])
 
 
 class CaseOpenForm(PersonFieldsMixin):

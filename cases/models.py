@@ -24,18 +24,25 @@ from .querysets import CaseQuerySet
 
 
 class Person(models.Model):
-    """A citizen, stored once and reused ("ask once, use many times").
+    """A citizen, stored once per municipality and reused ("ask once, use many times").
 
+    A person belongs to one municipality (each is its own data controller): every lookup
+    is scoped to it, and the BSN's blind index is unique per municipality, not globally.
     The BSN is never stored in plain text: `bsn_encrypted` holds the Fernet token and
-    `bsn_index` an HMAC blind index for exact lookups (see cases/bsn.py).
+    `bsn_index` an HMAC blind index for exact lookups (see cases/bsn.py). A person recorded
+    by a professional who may not read the already registered person with that BSN keeps
+    the BSN encrypted but unindexed (`bsn_index` empty; docs/permissions.md, "Person lookup").
     """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    municipality = models.ForeignKey(
+        "accounts.Municipality", on_delete=models.PROTECT, related_name="persons", verbose_name=_("gemeente")
+    )
     first_name = models.CharField(_("voornaam"), max_length=100)
     last_name = models.CharField(_("achternaam"), max_length=150)
     birth_date = models.DateField(_("geboortedatum"))
     bsn_encrypted = models.TextField(_("BSN (versleuteld)"), blank=True, editable=False)
-    bsn_index = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    bsn_index = models.CharField(max_length=64, null=True, blank=True, editable=False)
     phone = models.CharField(_("telefoon"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     address = models.CharField(_("adres"), max_length=200, blank=True)
@@ -46,6 +53,10 @@ class Person(models.Model):
         verbose_name = _("persoon")
         verbose_name_plural = _("personen")
         indexes = [models.Index(fields=["last_name", "birth_date"], name="person_name_birth")]
+        constraints = [
+            # One findable person per BSN *per municipality*; the index serves the scoped lookup.
+            models.UniqueConstraint(fields=["municipality", "bsn_index"], name="person_unique_bsn_per_municipality"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -62,10 +73,11 @@ class Person(models.Model):
     def bsn_masked(self) -> str:
         return bsn_crypto.mask_bsn(self.bsn)
 
-    def set_bsn(self, value: str) -> None:
+    def set_bsn(self, value: str, *, indexed: bool = True) -> None:
+        """Store the BSN normalised and encrypted; `indexed=False` keeps it out of the lookup."""
         value = bsn_crypto.normalise_bsn(value) if value else ""
         self.bsn_encrypted = bsn_crypto.encrypt_bsn(value) if value else ""
-        self.bsn_index = bsn_crypto.bsn_blind_index(value) if value else None
+        self.bsn_index = bsn_crypto.bsn_blind_index(value) if value and indexed else None
         self.__dict__.pop("bsn", None)
 
     @property

@@ -16,12 +16,13 @@ from typing import Any
 from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
 from accounts.constants import Role
 from accounts.models import User
 from socialdomain.authz import permission_id
 
-from .models import Case, CaseGroupObjectPermission, CaseUserObjectPermission
+from .models import BreakGlassAccess, Case, CaseGroupObjectPermission, CaseUserObjectPermission
 
 VIEW = "view_case"
 CHANGE = "change_case"
@@ -34,6 +35,29 @@ def _teamleider_team_ids(user: User) -> QuerySet:
 def _group_ids(user: User) -> QuerySet:
     # The M2M through table directly: no join with auth_group (its rows add nothing here).
     return User.groups.through.objects.filter(user_id=user.pk).values("group_id")
+
+
+def _lapsed_break_glass_case_ids(user: User) -> QuerySet:
+    """Cases whose personal grants the user holds only through a break-glass access that has
+    expired but was not yet tidied up by the beat task (`revoke_expired_break_glass`).
+
+    Expiry is part of the permission check, not of the task: from `expires_at` on, those
+    grants open nothing. A later, still running access to the same case keeps it open.
+    Both subqueries read only the user's own accesses (the `user_id` index; a handful of rows).
+    """
+    now = timezone.now()
+    unrevoked = BreakGlassAccess.objects.filter(user_id=user.pk, revoked_at__isnull=True)
+    running = unrevoked.filter(expires_at__gt=now).values("case_id")
+    return unrevoked.filter(expires_at__lte=now).exclude(case_id__in=running).values("case_id")
+
+
+def _personal_grants(user: User, perm: int) -> QuerySet:
+    """The user's personal grants (shares, break-glass), minus lapsed break-glass ones."""
+    return (
+        CaseUserObjectPermission.objects.filter(user_id=user.pk, permission_id=perm)
+        .exclude(content_object_id__in=_lapsed_break_glass_case_ids(user))
+        .values("content_object_id")
+    )
 
 
 def visible_case_ids(user: User, codename: str = VIEW) -> QuerySet:
@@ -50,12 +74,15 @@ def visible_case_ids(user: User, codename: str = VIEW) -> QuerySet:
     estimate (a whole team's cases) would make the planner expect thousands of visible
     rows and scan the full case table instead of fetching the few hundred by primary key.
     See docs/performance.md.
+
+    Personal grants of a break-glass access count only until its `expires_at`
+    (`_lapsed_break_glass_case_ids`), whether or not the beat task has revoked them yet.
     """
     if not user.is_authenticated:
         return Case.objects.none().values("id")
     perm = permission_id(Case, codename)
     own = Case.objects.filter(regisseur_id=user.pk).values("id")
-    personal = CaseUserObjectPermission.objects.filter(user_id=user.pk, permission_id=perm).values("content_object_id")
+    personal = _personal_grants(user, perm)
     team = CaseGroupObjectPermission.objects.filter(group_id__in=_group_ids(user), permission_id=perm).values(
         "content_object_id"
     )
@@ -105,7 +132,7 @@ def compile_visible_case_ids(user: User, codename: str = VIEW) -> CompiledVisibl
 
 def _granted(user: User, case: Case, codename: str) -> bool:
     perm = permission_id(Case, codename)
-    if CaseUserObjectPermission.objects.filter(user=user, permission_id=perm, content_object=case).exists():
+    if _personal_grants(user, perm).filter(content_object=case).exists():
         return True
     return CaseGroupObjectPermission.objects.filter(
         group_id__in=_group_ids(user), permission_id=perm, content_object=case

@@ -47,6 +47,12 @@ def _case_or_404(
     return case
 
 
+def _contact_messages(request: AuthenticatedHttpRequest, contacts: list[services.InvolvedContact]) -> None:
+    """The Verwijsindex answer: who is involved and how to reach them (logged on their case)."""
+    for contact in contacts:
+        messages.info(request, contact.as_message())
+
+
 def _filtered_cases(user: User, form: forms.CaseFilterForm) -> selectors.CaseListing:
     if not form.is_valid():
         return selectors.case_listing_for_user(user=user)
@@ -109,6 +115,7 @@ def case_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise Http404
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        contacts: list[services.InvolvedContact] = []
         try:
             case = services.case_open_for_new_household(
                 actor=request.user,
@@ -122,6 +129,7 @@ def case_new(request: AuthenticatedHttpRequest) -> HttpResponse:
                 birth_date=data["birth_date"],
                 role=data["role"],
                 bsn=data["bsn"],
+                contacts=contacts,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -129,6 +137,7 @@ def case_new(request: AuthenticatedHttpRequest) -> HttpResponse:
             raise Http404 from None
         else:
             messages.success(request, _("Dossier %(number)s is geopend.") % {"number": case.number})
+            _contact_messages(request, contacts)
             return redirect("cases:detail", uuid=case.uuid)
     return render(request, "cases/form.html", {"form": form, "title": _("Nieuw dossier")})
 
@@ -194,12 +203,14 @@ def member_add(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
     case = _case_or_404(request, uuid, write=True)
     form = forms.MemberAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        contacts: list[services.InvolvedContact] = []
         try:
-            services.member_add_to_case(actor=request.user, case=case, **form.cleaned_data)
+            services.member_add_to_case(actor=request.user, case=case, contacts=contacts, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Het gezinslid is toegevoegd."))
+            _contact_messages(request, contacts)
             return redirect("cases:detail", uuid=case.uuid)
     return _form_page(request, case, form, _("Gezinslid toevoegen"))
 
@@ -261,9 +272,15 @@ def case_share(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
     form = forms.ShareForm(request.POST or None, colleagues=colleagues, teams=teams)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.case_share(actor=request.user, case=case, access=data["access"], user=data["user"], team=data["team"])
-        messages.success(request, _("Het dossier is gedeeld."))
-        return redirect("cases:share", uuid=case.uuid)
+        try:
+            services.case_share(
+                actor=request.user, case=case, access=data["access"], user=data["user"], team=data["team"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Het dossier is gedeeld."))
+            return redirect("cases:share", uuid=case.uuid)
     context = {"case": case, "form": form, "shares": selectors.case_access_list(case=case)}
     return render(request, "cases/case_share.html", context)
 

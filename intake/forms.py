@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User
-from cases.bsn import validate_bsn
+from cases.bsn import clean_bsn
 from cases.models import HouseholdMember, NetworkContact
 
 from .constants import SCORE_CHOICES, AdviceOutcome, Domain, SignalSource, TriageRoute
@@ -53,10 +53,8 @@ class PersonForm(forms.Form):
         self.required = required
 
     def clean_bsn(self) -> str:
-        value = self.cleaned_data["bsn"].strip()
-        if value:
-            validate_bsn(value)
-        return value
+        # Normalised (full-width/Unicode digits, spaces, dots) and validated in one place.
+        return clean_bsn(self.cleaned_data["bsn"])
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -11,7 +11,7 @@ from uuid import UUID
 from django.db.models import Count, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 
-from accounts.constants import Role
+from accounts.constants import CASEWORK_ROLES, Role
 from accounts.models import Team, User
 from cases import permissions as case_permissions
 from cases import selectors as case_selectors
@@ -32,13 +32,36 @@ def case_url(case: Case | None) -> str | None:
         return None
 
 
+def signal_teams_for_user(*, user: User) -> QuerySet[Team]:
+    """The teams whose signals the user may see and register: those in which they hold a
+    casework role (regisseur, teamleider, expert). Controllers and functional
+    administrators get none, even as members of the team."""
+    return (
+        Team.objects.filter(memberships__user=user, memberships__role__in=CASEWORK_ROLES)
+        .select_related("municipality")
+        .distinct()
+    )
+
+
+def user_works_with_signals(*, user: User) -> bool:
+    """Signals, like cases, are for casework roles only (`user.roles` is cached per request)."""
+    return user.is_authenticated and bool(user.roles & CASEWORK_ROLES)
+
+
 def _visible_signals(user: User) -> SignalQuerySet:
     if not user.is_authenticated:
         return Signal.objects.none()
-    own_teams = user.memberships.values("team_id")
+    # Unlinked signals: members of the receiving team *with a casework role* in it.
+    own_teams = user.memberships.filter(role__in=CASEWORK_ROLES).values("team_id")
     return Signal.objects.filter(
         Q(case__isnull=True, team_id__in=own_teams) | Q(case_id__in=case_permissions.visible_case_ids(user))
     )
+
+
+def signal_person_ids_visible_to(user: User) -> QuerySet:
+    """The ids of the persons on signals the user may see, as a subquery: their stored data
+    may be reused when the user reports them again (`cases.selectors.person_lookup`)."""
+    return Signal.persons.through.objects.filter(signal__in=_visible_signals(user)).values("person_id")
 
 
 def signal_list_for_user(

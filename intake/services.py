@@ -15,15 +15,15 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.constants import Role
+from accounts.constants import CASEWORK_ROLES, Role
 from accounts.models import Team, User
 from accounts.services import notification_send
 from cases import permissions as case_permissions
 from cases import selectors as case_selectors
 from cases import services as case_services
-from cases.bsn import validate_bsn
 from cases.constants import MemberRole
 from cases.models import Case, Person
+from cases.services import InvolvedContact
 from socialdomain.audit import audit_write
 
 from .constants import (
@@ -35,6 +35,7 @@ from .constants import (
     TriageRoute,
 )
 from .models import DomainScore, Gesprek, MeldcodeStep, Signal
+from .selectors import signal_person_ids_visible_to
 
 LADDER_FIELDS = ["ladder_own", "ladder_network", "ladder_general", "ladder_tailored"]
 GESPREK_FIELDS = ["date", "place", "professionals", "question_behind", *LADDER_FIELDS, "ladder_skip_reason"]
@@ -77,27 +78,21 @@ def _signal_url(signal: Signal) -> str:
     return reverse("intake:signal_detail", kwargs={"uuid": signal.uuid})
 
 
-def _resolve_person(*, actor: User, data: PersonInput) -> Person:
-    if data.bsn:
-        try:
-            validate_bsn(data.bsn)
-        except ValidationError as exc:
-            raise ValidationError({"bsn": exc.messages}) from exc
-        found = case_selectors.person_find_by_bsn(bsn=data.bsn)
-        if found is not None:
-            return found
-    elif data.first_name and data.last_name and data.birth_date:
-        found = case_selectors.person_find_by_name(
-            first_name=data.first_name, last_name=data.last_name, birth_date=data.birth_date
-        )
-        if found is not None:
-            return found
-    if not (data.first_name and data.last_name and data.birth_date):
-        raise ValidationError(_("Vul voor een nieuwe persoon de naam en de geboortedatum in."))
-    person, _created = case_services.person_get_or_create(
-        actor=actor, first_name=data.first_name, last_name=data.last_name, birth_date=data.birth_date, bsn=data.bsn
-    )
-    return person
+def _resolve_person(*, actor: User, team: Team, data: PersonInput, contacts: list[InvolvedContact]) -> Person:
+    """The registered person of the team's municipality the actor may read (by BSN, or by
+    name + birth date), or a new one from what was typed; see
+    `cases.services.person_get_or_create` for the Verwijsindex rule."""
+    return case_services.person_get_or_create(
+        actor=actor,
+        municipality_id=team.municipality_id,
+        first_name=data.first_name,
+        last_name=data.last_name,
+        birth_date=data.birth_date,
+        bsn=data.bsn,
+        match_by_name=True,
+        readable_person_ids=signal_person_ids_visible_to(actor),
+        contacts=contacts,
+    )[0]
 
 
 def _attach(*, signal: Signal, case: Case, actor: User) -> None:
@@ -121,23 +116,34 @@ def signal_create(
     reporter_name: str = "",
     reporter_contact: str = "",
     received_on: datetime.date | None = None,
+    contacts: list[InvolvedContact] | None = None,
 ) -> Signal:
     """Register a signal for the receiving team.
 
-    Persons are found by BSN or by name + birth date and created only when unknown (a
-    person is stored once). When one of them belongs to a household with an open case,
-    the signal is attached to that case and its regisseur notified instead of waiting
-    for triage. Raises PermissionDenied if the actor is not in the team, ValidationError
-    for bad input (nothing is saved then).
+    Persons are found in the team's municipality only, by BSN or by name + birth date, and
+    reused only when the actor may read them; otherwise they are recorded from what was
+    typed (docs/permissions.md, "Person lookup"). When one of them belongs to a household
+    with an open case *the actor may read*, the signal is attached to that case and its
+    regisseur notified instead of waiting for triage. An open case the actor may not read
+    is never attached or mentioned: the signal stays unlinked in the team's inbox, the
+    case's regisseur is told who registered something (Verwijsindex) and the actor gets
+    only the contact line, appended to `contacts`.
+
+    Raises PermissionDenied unless the actor holds a casework role in the team,
+    ValidationError for bad input (nothing is saved then).
     """
-    if not _is_member(actor, team.pk):
+    if not _is_member(actor, team.pk, list(CASEWORK_ROLES)):
         raise PermissionDenied
     if not persons:
         raise ValidationError(_("Vul ten minste één betrokkene in."))
     received_on = received_on or timezone.localdate()
     if received_on > timezone.localdate():
         raise ValidationError({"received_on": _("De datum van ontvangst ligt in de toekomst.")})
-    resolved = [_resolve_person(actor=actor, data=p) for p in persons]
+    found: list[InvolvedContact] = []
+    resolved: dict[int, Person] = {}  # the same person typed twice is one betrokkene
+    for data in persons:
+        person = _resolve_person(actor=actor, team=team, data=data, contacts=found)
+        resolved.setdefault(person.pk, person)
     signal = Signal(
         team=team,
         source=source,
@@ -147,14 +153,18 @@ def signal_create(
         received_on=received_on,
         created_by=actor,
     )
-    open_case = case_selectors.case_open_for_persons(person_ids=[p.pk for p in resolved])
+    open_case = case_selectors.case_open_for_persons(
+        municipality_id=team.municipality_id, person_ids=list(resolved), user=actor
+    )
+    if contacts is not None:
+        contacts.extend(dict.fromkeys(found))  # one line per regisseur, in order
     if open_case is not None:
         _attach(signal=signal, case=open_case, actor=actor)
         signal.route = TriageRoute.ATTACHED
         signal.status = SignalStatus.DONE
     signal.full_clean()
     signal.save()
-    signal.persons.set(resolved)
+    signal.persons.set(resolved.values())
     audit_write(
         actor=actor,
         action="signal_create",
@@ -180,12 +190,16 @@ def signal_triage(
     regisseur: User | None = None,
     gesprek_planned_on: datetime.date | None = None,
     household_name: str = "",
+    contacts: list[InvolvedContact] | None = None,
 ) -> Signal:
     """Triage an unlinked signal by its receiving team.
 
     - advice: closed with an outcome (first line);
-    - case: the household's open case if there is one (never a second), otherwise a
-      household (existing or new) and a new case with the chosen regisseur;
+    - case: the household's open case of the signal's municipality if there is one (never
+      a second; also when the signal's person was recorded unindexed by a stranger), otherwise
+      a household (existing or new) and a new case with the chosen regisseur. A triager who
+      may not read that open case gets only its Verwijsindex contact line (`contacts`,
+      logged on the case) and loses sight of the signal, which now belongs to the case;
     - safety (Meldcode): as case, with the safety flag, the five Meldcode steps and an
       immediate notification to the team's leaders.
     """
@@ -218,13 +232,25 @@ def signal_triage(
     else:
         assert regisseur is not None
         persons = list(signal.persons.all())
-        case = case_selectors.case_open_for_persons(person_ids=[p.pk for p in persons])
+        municipality_id = signal.team.municipality_id
+        # One household, one case: a person recorded by a stranger (unindexed BSN) still
+        # reaches the registered person's open case here.
+        registered = case_selectors.registered_person_ids_sharing_bsn(municipality_id=municipality_id, persons=persons)
+        case = case_selectors.case_open_for_persons(
+            municipality_id=municipality_id, person_ids=[p.pk for p in persons] + registered
+        )
         if case is not None:
+            if not case_permissions.can_read(actor, case):
+                contact = case_services.verwijsindex_match(actor=actor, case=case)
+                if contacts is not None:
+                    contacts.append(contact)
             _attach(signal=signal, case=case, actor=actor)
             if route == TriageRoute.SAFETY:
                 case_services.case_safety_flag_set(actor=actor, case=case)
         else:
-            household = case_selectors.household_for_persons(person_ids=[p.pk for p in persons])
+            household = case_selectors.household_for_persons(
+                municipality_id=municipality_id, person_ids=[p.pk for p in persons]
+            )
             if household is None:
                 name = household_name or _("Huishouden %(name)s") % {"name": persons[0].last_name}
                 household = case_services.household_create(

@@ -10,10 +10,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import selectors as account_selectors
 from accounts import services as account_services
-from accounts.selectors import team_list_for_user
 from cases import permissions as case_permissions
 from cases import selectors as case_selectors
 from cases.models import Case
+from cases.services import InvolvedContact
 from socialdomain.forms import add_service_errors
 from socialdomain.http import AuthenticatedHttpRequest
 
@@ -23,12 +23,19 @@ from .forms import GesprekForm, MeldcodeStepsForm, PersonForm, SignalForm, Triag
 from .models import Gesprek, Signal
 
 
+def _signals_or_404(request: AuthenticatedHttpRequest) -> None:
+    """Signals are for casework roles only: everyone else gets 404, like a missing page."""
+    if not selectors.user_works_with_signals(user=request.user):
+        raise Http404
+
+
 def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _signals_or_404(request)
     status = request.GET.get("status") or SignalStatus.NEW
     if status not in SignalStatus.values:
         status = SignalStatus.NEW
     source = request.GET.get("source") if request.GET.get("source") in SignalSource.values else None
-    teams = list(team_list_for_user(user=request.user))
+    teams = list(selectors.signal_teams_for_user(user=request.user))
     team_id = next((t.pk for t in teams if str(t.pk) == request.GET.get("team")), None)
     signals = selectors.signal_list_for_user(user=request.user, status=status, source=source, team_id=team_id)
     counts = selectors.signal_status_counts(user=request.user, source=source, team_id=team_id)
@@ -65,12 +72,15 @@ def notifications_read(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def signal_new(request: AuthenticatedHttpRequest) -> HttpResponse:
-    teams = team_list_for_user(user=request.user)
+    teams = selectors.signal_teams_for_user(user=request.user)
+    if not teams.exists():
+        raise Http404
     data = request.POST if request.method == "POST" else None
     form = SignalForm(data, teams=teams)
     person_forms = [PersonForm(data, prefix="p1"), PersonForm(data, prefix="p2", required=False)]
     if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in person_forms):
         persons = [p for p in (f.to_input() for f in person_forms) if p is not None]
+        contacts: list[InvolvedContact] = []
         try:
             signal = services.signal_create(
                 actor=request.user,
@@ -81,14 +91,19 @@ def signal_new(request: AuthenticatedHttpRequest) -> HttpResponse:
                 reporter_contact=form.cleaned_data["reporter_contact"],
                 received_on=form.cleaned_data["received_on"],
                 persons=persons,
+                contacts=contacts,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            raise Http404 from exc
         else:
             if signal.case_id:
                 messages.success(request, _("De aanmelding is gekoppeld aan het bestaande dossier."))
             else:
                 messages.success(request, _("De aanmelding is geregistreerd."))
+            for contact in contacts:
+                messages.info(request, contact.as_message())
             return redirect("intake:signal_detail", uuid=signal.uuid)
     return render(request, "intake/signal_form.html", {"form": form, "person_forms": person_forms})
 
@@ -102,6 +117,7 @@ def _get_signal(request: AuthenticatedHttpRequest, uuid) -> Signal:  # type: ign
 
 @require_http_methods(["GET", "POST"])
 def signal_detail(request: AuthenticatedHttpRequest, uuid) -> HttpResponse:  # type: ignore[no-untyped-def]
+    _signals_or_404(request)
     signal = _get_signal(request, uuid)
     can_triage = signal.case_id is None and signal.status != SignalStatus.DONE
     form = None
@@ -112,14 +128,19 @@ def signal_detail(request: AuthenticatedHttpRequest, uuid) -> HttpResponse:  # t
             initial={"regisseur": request.user.pk},
         )
         if request.method == "POST" and form.is_valid():
+            contacts: list[InvolvedContact] = []
             try:
-                services.signal_triage(actor=request.user, signal=signal, **form.cleaned_data)
+                services.signal_triage(actor=request.user, signal=signal, contacts=contacts, **form.cleaned_data)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             except PermissionDenied as exc:
                 raise Http404 from exc
             else:
                 messages.success(request, _("De triage is vastgelegd."))
+                for contact in contacts:
+                    messages.info(request, contact.as_message())
+                if contacts:  # attached to a case the triager may not read: the signal is gone for them
+                    return redirect("intake:inbox")
                 return redirect("intake:signal_detail", uuid=signal.uuid)
     elif request.method == "POST":
         raise Http404

@@ -126,12 +126,16 @@ def test_new_case_page_is_404_for_a_user_who_may_open_no_case(client, make_user,
 
 
 def test_opening_a_case_with_a_known_bsn_links_the_existing_person(client, make_user, team):
+    # Known = a person the regisseur may read: a member of their own earlier (closed) case.
     regisseur = make_user(Role.REGISSEUR, team=team)
-    person = PersonFactory(bsn=VALID_BSN, first_name="Bekend")
+    earlier = CaseFactory(team=team, regisseur=regisseur, closed=True)
+    person = PersonFactory(bsn=VALID_BSN, first_name="Bekend", municipality=team.municipality)
+    HouseholdMember.objects.create(household=earlier.household, person=person, role="parent")
+    persons_before = Person.objects.count()
     client.force_login(regisseur)
     client.post(reverse("cases:new"), _open_data(team, bsn=VALID_BSN, first_name="Anders"))
-    assert Person.objects.count() == 1
-    assert Case.objects.get().household.members.get().person == person
+    assert Person.objects.count() == persons_before
+    assert Case.objects.open().get().household.members.get().person == person
 
 
 @pytest.mark.parametrize(
