@@ -196,6 +196,7 @@ class UserAdmin(MembershipsThroughServicesMixin, DjangoUserAdmin):
     list_display = ["username", "first_name", "last_name", "email", "organisation", "is_active", "is_staff"]
     list_filter = ["is_active", "is_staff", "memberships__role", "memberships__team__municipality", "organisation"]
     search_fields = ["username", "first_name", "last_name", "email"]
+    list_select_related = ["organisation"]  # nullable: not followed by the changelist's default
     inlines = [MembershipInline]
     fieldsets = (*(DjangoUserAdmin.fieldsets or ()), (_("Partnerorganisatie"), {"fields": ["organisation"]}))
 
@@ -326,6 +327,8 @@ admin.site.unregister(StaticDevice)
 
 @admin.register(StaticDevice)
 class StaticDeviceAdmin(_DeviceOfManageableUserMixin, OtpStaticDeviceAdmin):
+    list_select_related = ["user"]
+
     def get_inline_instances(self, request: HttpRequest, obj: Any = None) -> Any:
         # The backup codes themselves: superusers only.
         return super().get_inline_instances(request, obj) if request.user.is_superuser else []

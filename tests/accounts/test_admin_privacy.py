@@ -159,6 +159,8 @@ def world(db) -> World:  # type: ignore[no-untyped-def]
 
     beheerder = _staff("beheerder", is_staff=True)
     beheerder.groups.add(functional_admin_group())
+    # Resetting a lost phone: every device permission; the admin still limits what they do with it.
+    beheerder.user_permissions.add(*Permission.objects.filter(content_type__app_label__in=["otp_totp", "otp_static"]))
     MembershipFactory(user=beheerder, team=loket, role=Role.STAFF)
     users = {}
     for name, team, role in [
@@ -714,3 +716,59 @@ def test_a_superuser_can_still_do_everything(client, world):
     group = Group.objects.create(name="Rapportages")
     assert client.post(reverse("admin:auth_group_change", args=[group.pk]), {"name": "Rapportage"}).status_code == 302
     assert Group.objects.get(pk=group.pk).name == "Rapportage"
+
+
+# --- list pages: constant query counts -----------------------------------------------------------------
+
+
+def _changelist_queries(client: Any, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.django_db
+def test_admin_lists_of_a_beheerder_take_the_same_number_of_queries_for_few_and_many_rows(client, world):
+    client.force_login(world.beheerder)
+    urls = [
+        reverse("admin:accounts_user_changelist"),
+        reverse("admin:accounts_team_changelist"),
+        reverse("admin:audit_auditevent_changelist"),
+        reverse("admin:otp_totp_totpdevice_changelist"),
+        reverse("admin:otp_static_staticdevice_changelist"),
+    ]
+    few = {url: _changelist_queries(client, url) for url in urls}
+    organisation = Organisation.objects.create(name="GGD Noord- en Oost-Gelderland", kind="ggd")
+    for i in range(8):
+        user = _staff(f"extra{i}", organisation=organisation)
+        MembershipFactory(user=user, team=TeamFactory(municipality=world.lochem_team.municipality), role=Role.EXPERT)
+        TOTPDevice.objects.create(user=user, name="Authenticator-app", confirmed=True)
+        StaticDevice.objects.create(user=user, name="Back-upcodes", confirmed=True)
+    assert {url: _changelist_queries(client, url) for url in urls} == few
+
+
+@pytest.mark.django_db
+def test_hole4_beheerder_cannot_take_over_a_second_factor(client, world):
+    zutphen_device = TOTPDevice.objects.create(user=world.regisseur_z, name="Authenticator-app", confirmed=True)
+    static = StaticDevice.objects.get(user=world.regisseur)
+    client.force_login(world.beheerder)
+
+    assert client.get(reverse("admin:otp_totp_totpdevice_add")).status_code == 404
+    change = client.get(reverse("admin:otp_totp_totpdevice_change", args=[world.totp.pk]))
+    assert change.status_code == 200  # a user of their municipality: visible, to reset it
+    assert world.totp.key not in change.content.decode()
+    response = client.post(reverse("admin:otp_totp_totpdevice_change", args=[world.totp.pk]), {"key": "00" * 20})
+    assert response.status_code == 404
+    assert TOTPDevice.objects.get(pk=world.totp.pk).key == world.totp.key
+    assert (
+        "backup123"
+        not in client.get(reverse("admin:otp_static_staticdevice_change", args=[static.pk])).content.decode()
+    )
+    assert client.get(reverse("admin:otp_totp_totpdevice_change", args=[zutphen_device.pk])).status_code == 404
+    # Removing (resetting) a device of a user they manage is allowed.
+    url = reverse("admin:otp_totp_totpdevice_delete", args=[world.totp.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not TOTPDevice.objects.filter(pk=world.totp.pk).exists()
