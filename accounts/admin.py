@@ -251,6 +251,15 @@ class UserAdmin(MembershipsThroughServicesMixin, DjangoUserAdmin):
         changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
         services.user_privileges_record(actor=request.user, user=form.instance, changes=changes)
 
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        response = super().user_change_password(request, id, form_url)
+        # Success redirects to the user's page; a refused form re-renders or redirects back here.
+        if request.method == "POST" and response.status_code == 302 and not response["Location"].endswith("/password/"):
+            user = self.get_object(request, id)
+            if user is not None:
+                services.user_password_set_record(actor=request.user, user=user)  # type: ignore[arg-type]
+        return response
+
     def delete_model(self, request: HttpRequest, obj: User) -> None:
         self._remove_memberships(request, obj.memberships.select_related("user", "team"))
         super().delete_model(request, obj)

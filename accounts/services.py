@@ -152,6 +152,19 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
 
 
 @transaction.atomic
+def user_password_set_record(*, actor: User, user: User) -> None:
+    """Audit a password set for someone in the admin and tell the leaders of their teams.
+
+    Setting a colleague's password lets the one who set it log in as them: it is allowed
+    (accounts get locked out), but never unseen. The password itself is never logged.
+    """
+    audit_write(actor=actor, action="user_password_set", obj=user, changes={"password": [None, "set"]})
+    if actor.pk != user.pk:
+        text = str(_("Wachtwoord van %(user)s opnieuw ingesteld (door %(actor)s).") % {"user": user, "actor": actor})
+        _tell_team_leaders(teams=set(Team.objects.filter(memberships__user=user)), text=text)
+
+
+@transaction.atomic
 def user_privileges_record(*, actor: User, user: User, changes: dict[str, list[str | None]]) -> None:
     """Audit a change of a user's flags, groups or permissions made in the admin and tell the
     leaders of the user's teams. Refused (PermissionDenied) unless `actor` may change them

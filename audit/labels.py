@@ -35,6 +35,7 @@ ACTION_LABELS = {
     "membership_change": _("Teamlidmaatschap gewijzigd"),
     "membership_remove": _("Teamlid verwijderd"),
     "user_privileges_change": _("Gebruikersrechten gewijzigd"),
+    "user_password_set": _("Wachtwoord ingesteld door beheer"),
     "otp_totp_confirm": _("Tweestapsverificatie ingesteld"),
     "otp_backup_codes_generate": _("Back-upcodes gemaakt"),
     "otp_backup_code_use": _("Back-upcode gebruikt"),

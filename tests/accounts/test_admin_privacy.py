@@ -772,3 +772,16 @@ def test_hole4_beheerder_cannot_take_over_a_second_factor(client, world):
     url = reverse("admin:otp_totp_totpdevice_delete", args=[world.totp.pk])
     assert client.post(url, {"post": "yes"}).status_code == 302
     assert not TOTPDevice.objects.filter(pk=world.totp.pk).exists()
+
+
+@pytest.mark.django_db
+def test_hole4_a_password_set_by_the_beheerder_is_audited_and_told(client, world):
+    client.force_login(world.beheerder)
+    url = reverse("admin:auth_user_password_change", args=[world.regisseur.pk])
+    new = "een-nieuw-wachtwoord-2026"
+    response = client.post(url, {"password1": new, "password2": new, "usable_password": "true"})
+    assert response.status_code == 302
+    assert User.objects.get(pk=world.regisseur.pk).check_password(new)
+    event = AuditEvent.objects.get(action="user_password_set", actor=world.beheerder)
+    assert new not in str(event.changes)
+    assert Notification.objects.filter(recipient=world.teamleider, text__startswith="Wachtwoord").count() == 1
