@@ -16,7 +16,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.forms import BaseInlineFormSet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
@@ -82,7 +82,12 @@ class MembershipInline(admin.TabularInline):
         if db_field.name == "team":
             kwargs["queryset"] = permissions.manageable_teams(user=actor).select_related("municipality")
         elif db_field.name == "user":
-            kwargs["queryset"] = permissions.manageable_users(user=actor).exclude(pk=actor.pk)
+            # The holders of the rows shown (the actor, a superuser) stay valid values of an
+            # unchanged row; adding or changing a row for them is refused by the formset's clean().
+            kwargs["queryset"] = User.objects.filter(
+                Q(pk__in=permissions.manageable_users(user=actor).values("pk"))
+                | Q(pk__in=permissions.manageable_memberships(user=actor).values("user_id"))
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def _own_account(self, request: HttpRequest, obj: Any) -> bool:

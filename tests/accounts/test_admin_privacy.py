@@ -328,6 +328,7 @@ def test_hole4_beheerder_cannot_add_self_as_teamleider(client, world):
     )
     response = client.post(team_url, data)
     assert response.status_code == 200  # the form again, with the reason
+    assert "eigen rollen" in response.content.decode()
     assert _roles(world.beheerder) == before
 
     # ... through the inline on their own account ...
@@ -343,8 +344,13 @@ def test_hole4_beheerder_cannot_add_self_as_teamleider(client, world):
     data = _form_data(client.get(loket_url))
     own_row = next(k for k, v in data.items() if k.endswith("-user") and v == str(world.beheerder.pk))
     data[own_row.replace("-user", "-role")] = Role.TEAMLEIDER
-    client.post(loket_url, data)
+    response = client.post(loket_url, data)
+    assert "eigen rollen" in response.content.decode()
     assert _roles(world.beheerder) == before
+    # Their own team's other fields can still be saved, their own row untouched.
+    data = _form_data(client.get(loket_url)) | {"area": "Markt"}
+    assert client.post(loket_url, data).status_code == 302
+    assert Team.objects.get(pk=world.loket.pk).area == "Markt"
     assert not Notification.objects.filter(recipient=world.teamleider).exists()
 
 
