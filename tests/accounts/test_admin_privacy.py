@@ -791,3 +791,32 @@ def test_hole4_a_password_set_by_the_beheerder_is_audited_and_told(client, world
     event = AuditEvent.objects.get(action="user_password_set", actor=world.beheerder)
     assert new not in str(event.changes)
     assert Notification.objects.filter(recipient=world.teamleider, text__startswith="Wachtwoord").count() == 1
+
+
+@pytest.mark.django_db
+def test_hole6_names_stored_in_the_admin_log_before_are_forgotten(world):
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    migration = importlib.import_module("audit.migrations.0002_admin_log_without_personal_data")
+    person = Person.objects.get(first_name="Chantal")
+    old = LogEntry.objects.create(
+        user=world.superuser,
+        content_type=ContentType.objects.get_for_model(Person),
+        object_id=str(person.pk),
+        object_repr="Chantal Bakkerink",
+        action_flag=CHANGE,
+    )
+    team = LogEntry.objects.create(
+        user=world.superuser,
+        content_type=ContentType.objects.get_for_model(Team),
+        object_id=str(world.loket.pk),
+        object_repr="Zorgloket Lochem (Lochem)",
+        action_flag=CHANGE,
+    )
+    migration.forget_names(apps, None)
+    assert LogEntry.objects.get(pk=old.pk).object_repr == f"person #{person.pk}"
+    assert LogEntry.objects.get(pk=team.pk).object_repr == "Zorgloket Lochem (Lochem)"
