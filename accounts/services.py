@@ -79,11 +79,11 @@ def _tell_team_leaders(*, teams: set[Team], text: str) -> None:
 NOTIFICATION_MAX = 200
 
 
-def _role_change_text(*, user: User, team: Team, role: str, verb: str, actor: User) -> str:
-    return str(
-        _("Rolwijziging in %(team)s: %(user)s %(verb)s %(role)s (door %(actor)s).")
-        % {"team": team.name, "user": user, "verb": verb, "role": Role(role).label, "actor": actor}
-    )
+def _role_change_text(*, user: User, team: Team, role: str, given: bool, actor: User) -> str:
+    values = {"team": team.name, "user": user, "role": Role(role).label, "actor": actor}
+    if given:
+        return str(_("Rolwijziging: %(user)s is nu %(role)s in %(team)s (door %(actor)s).") % values)
+    return str(_("Rolwijziging: %(user)s is geen %(role)s meer in %(team)s (door %(actor)s).") % values)
 
 
 @transaction.atomic
@@ -101,7 +101,7 @@ def membership_add(*, user: User, team: Team, role: str, actor: User | None = No
         user_sync_team_groups(user=user)
         audit_write(actor=actor, action="membership_add", obj=membership, changes=_membership_changes(None, membership))
         if actor is not None:
-            text = _role_change_text(user=user, team=team, role=role, verb=str(_("is nu")), actor=actor)
+            text = _role_change_text(user=user, team=team, role=role, given=True, actor=actor)
             _tell_team_leaders(teams={team}, text=text)
     return membership
 
@@ -121,10 +121,10 @@ def membership_change(*, membership: Membership, user: User, team: Team, role: s
     audit_write(
         actor=actor, action="membership_change", obj=membership, changes=_membership_changes(before, membership)
     )
-    text = _role_change_text(user=user, team=team, role=role, verb=str(_("is nu")), actor=actor)
+    text = _role_change_text(user=user, team=team, role=role, given=True, actor=actor)
     if before.user_id != user.pk or before.team_id != team.pk:
         text = (
-            _role_change_text(user=before.user, team=before.team, role=before.role, verb=str(_("is geen")), actor=actor)
+            _role_change_text(user=before.user, team=before.team, role=before.role, given=False, actor=actor)
             + " "
             + text
         )
@@ -139,7 +139,7 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
     membership = Membership.objects.select_related("user", "team").select_for_update().get(pk=membership.pk)
     _refuse_unless_allowed(actor=actor, user=membership.user, team=membership.team)
     user, team, role = membership.user, membership.team, membership.role
-    text = _role_change_text(user=user, team=team, role=role, verb=str(_("is geen")), actor=actor)
+    text = _role_change_text(user=user, team=team, role=role, given=False, actor=actor)
     leaders = set(
         User.objects.filter(memberships__team=team, memberships__role=Role.TEAMLEIDER).values_list("pk", flat=True)
     )
