@@ -144,4 +144,5 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["recipient", "is_read"], name="notification_unread")]
 
     def __str__(self) -> str:
-        return self.text
+        # Never the text: it may name a case, and __str__ ends up in admin pages and logs.
+        return f"{_('Melding')} #{self.pk}"

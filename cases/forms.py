@@ -136,8 +136,15 @@ class NetworkContactForm(forms.Form):
     note = forms.CharField(label=_("Toelichting"), max_length=300, required=False)
 
 
+class MemberChoiceField(forms.ModelChoiceField):
+    """A household member by name and role (the model's __str__ carries no personal data)."""
+
+    def label_from_instance(self, obj: HouseholdMember) -> str:  # type: ignore[override]
+        return f"{obj.person.full_name} ({obj.get_role_display()})"
+
+
 class ConsentForm(forms.Form):
-    member = forms.ModelChoiceField(label=_("Gezinslid"), queryset=HouseholdMember.objects.none())
+    member = MemberChoiceField(label=_("Gezinslid"), queryset=HouseholdMember.objects.none())
     purpose = forms.ChoiceField(label=_("Doel"), choices=ConsentPurpose.choices)
     organisation = forms.ModelChoiceField(label=_("Organisatie"), queryset=Organisation.objects.none(), required=False)
     given = forms.TypedChoiceField(

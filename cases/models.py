@@ -59,7 +59,8 @@ class Person(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.full_name
+        # No personal data in __str__ (admin pages, delete confirmations, logs): templates use full_name.
+        return f"{_('Persoon')} {str(self.uuid)[:8]}"
 
     @property
     def full_name(self) -> str:
@@ -102,7 +103,7 @@ class Household(models.Model):
         verbose_name_plural = _("huishoudens")
 
     def __str__(self) -> str:
-        return self.name
+        return f"{_('Huishouden')} {str(self.uuid)[:8]}"
 
 
 class HouseholdMember(models.Model):
@@ -116,7 +117,7 @@ class HouseholdMember(models.Model):
         constraints = [models.UniqueConstraint(fields=["household", "person"], name="member_unique_person")]
 
     def __str__(self) -> str:
-        return f"{self.person} ({self.get_role_display()})"
+        return f"{_('Gezinslid')} #{self.pk}"
 
 
 class NetworkContact(models.Model):
@@ -136,7 +137,7 @@ class NetworkContact(models.Model):
         verbose_name_plural = _("netwerk")
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.get_relation_display()})"
+        return f"{_('Netwerkcontact')} #{self.pk}"
 
 
 class Case(models.Model):
@@ -255,7 +256,7 @@ class CaseNote(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.case} {self.created_at:%Y-%m-%d}"
+        return f"{_('Journaalnotitie')} #{self.pk}"
 
 
 class Consent(models.Model):
@@ -279,7 +280,7 @@ class Consent(models.Model):
         ordering = ["-date", "-recorded_at"]
 
     def __str__(self) -> str:
-        return f"{self.member} {self.get_purpose_display()}: {self.given}"
+        return f"{_('Toestemming')} #{self.pk}"
 
 
 class CaseNumberSequence(models.Model):
@@ -316,7 +317,7 @@ class BreakGlassAccess(models.Model):
         indexes = [models.Index(fields=["expires_at"], name="breakglass_due", condition=Q(revoked_at__isnull=True))]
 
     def __str__(self) -> str:
-        return f"{self.case} – {self.user}"
+        return f"{_('Noodtoegang')} #{self.pk}"
 
     @property
     def is_active(self) -> bool:

@@ -163,7 +163,9 @@ class GesprekForm(forms.Form):
         cast(forms.ChoiceField, self.fields["members"]).choices = [
             (m.pk, f"{m.person.full_name} ({m.get_role_display()})") for m in members
         ]
-        cast(forms.ChoiceField, self.fields["contacts"]).choices = [(c.pk, str(c)) for c in contacts]
+        cast(forms.ChoiceField, self.fields["contacts"]).choices = [
+            (c.pk, f"{c.name} ({c.get_relation_display()})") for c in contacts
+        ]
         for m in members:
             for d in domains:
                 self.fields[self.score_name(m.pk, d.value)] = forms.TypedChoiceField(

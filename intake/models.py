@@ -139,4 +139,4 @@ class DomainScore(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_domain_display()}: {self.score}"
+        return f"{_('Score')} #{self.pk}"
