@@ -93,8 +93,8 @@ def _staff(username: str, **kwargs: Any) -> User:
     return UserFactory(username=username, first_name=username.capitalize(), last_name="Medewerker", **kwargs)
 
 
-def _person(first: str, last: str, bsn: str) -> Person:
-    person = Person(first_name=first, last_name=last, birth_date=datetime.date(1990, 4, 1))
+def _person(first: str, last: str, bsn: str, municipality: Any) -> Person:
+    person = Person(municipality=municipality, first_name=first, last_name=last, birth_date=datetime.date(1990, 4, 1))
     person.set_bsn(bsn)
     person.save()
     return person
@@ -103,7 +103,7 @@ def _person(first: str, last: str, bsn: str) -> Person:
 def _case_with_content(*, team: Team, regisseur: User, first: str, last: str, bsn: str, org: Organisation) -> Case:
     household = Household.objects.create(municipality=team.municipality, name=f"Gezin {last}", address="Kerkstraat 12")
     member = HouseholdMember.objects.create(
-        household=household, person=_person(first, last, bsn), role=MemberRole.PARENT
+        household=household, person=_person(first, last, bsn, team.municipality), role=MemberRole.PARENT
     )
     case = CaseFactory(team=team, household=household, regisseur=regisseur)
     contact = NetworkContact.objects.create(household=household, name="Oma Riet", relation=NetworkRelation.RELATIVE)
