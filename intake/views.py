@@ -113,13 +113,16 @@ def signal_detail(request: AuthenticatedHttpRequest, uuid) -> HttpResponse:  # t
         )
         if request.method == "POST" and form.is_valid():
             try:
-                services.signal_triage(actor=request.user, signal=signal, **form.cleaned_data)
+                triaged = services.signal_triage(actor=request.user, signal=signal, **form.cleaned_data)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             except PermissionDenied as exc:
                 raise Http404 from exc
             else:
                 messages.success(request, _("De triage is vastgelegd."))
+                # Onwards to the case (the work continues there) when the actor may read it.
+                if triaged.case is not None and case_permissions.can_read(request.user, triaged.case):
+                    return redirect("cases:detail", uuid=triaged.case.uuid)
                 return redirect("intake:signal_detail", uuid=signal.uuid)
     elif request.method == "POST":
         raise Http404
