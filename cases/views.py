@@ -142,8 +142,17 @@ def section_url(case: Case, key: str) -> str:
     return reverse("cases:section", kwargs={"uuid": case.uuid, "section": key})
 
 
-@case_view()
-def case_detail(request: HtmxAuthenticatedHttpRequest, case: Case, section: str = DEFAULT_SECTION) -> HttpResponse:
+def _case_of_a_known_section(kwargs: dict) -> UUID | None:
+    """The case's UUID, or None (404 before any lookup or log entry) for an unknown tab."""
+    if registry.case_section_get(kwargs.get("section", DEFAULT_SECTION)) is None:
+        return None
+    return kwargs["uuid"]
+
+
+@case_view(case_from=_case_of_a_known_section)
+def case_detail(
+    request: HtmxAuthenticatedHttpRequest, case: Case, uuid: UUID, section: str = DEFAULT_SECTION
+) -> HttpResponse:
     """The case as a workspace: a header and the tabs the apps registered.
 
     Only the active tab's context is fetched. Without JavaScript every tab is a plain
@@ -155,7 +164,7 @@ def case_detail(request: HtmxAuthenticatedHttpRequest, case: Case, section: str 
     sections = registry.case_sections(user=user, case=case)
     active = next((s for s in sections if s.key == section), None)
     if active is None:
-        raise Http404
+        raise Http404  # a tab this user is not shown (`visible`): the same as an unknown one
     can_write = permissions.can_write(user, case)
     access = getattr(request, "case_access", None)
     context = {

@@ -76,7 +76,9 @@ def test_an_htmx_tab_request_answers_only_the_panel_and_logs_one_read(client, ow
 def test_unknown_tab_and_someone_elses_case_answer_404_without_a_read_entry(client, owned, make_user, team):
     case, regisseur = owned
     client.force_login(regisseur)
+    before = _reads(case)
     assert client.get(reverse("cases:section", args=[case.uuid, "bestaat-niet"])).status_code == 404
+    assert _reads(case) == before
     outsider = make_user(Role.REGISSEUR, team=team)
     client.force_login(outsider)
     before = _reads(case)
