@@ -397,7 +397,9 @@ def _gesprek_create(*, actor: User, case: Case) -> Gesprek:
     if previous is not None:
         gesprek.place = previous.place
         gesprek.professionals = previous.professionals
-    gesprek.full_clean()
+    # The one-draft index is left to the database: a racing draft committed since the check
+    # in `gesprek_start` must surface as IntegrityError (handled there), not as a form error.
+    gesprek.full_clean(validate_constraints=False)
     gesprek.save()
     gesprek.members.set(case_selectors.household_members(household=case.household))
     gesprek.contacts.set(case_selectors.household_network(household=case.household))

@@ -151,3 +151,44 @@ def test_triage_page_groups_the_fields_per_route_for_the_script(client, make_sig
     html = client.get(reverse("intake:signal_detail", kwargs={"uuid": signal.uuid})).content.decode()
     assert 'data-route-group="advice"' in html and 'data-route-group="case safety"' in html
     assert "js/triage.js" in html and "<script>" not in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_nieuw_gesprek_clicks_end_with_one_draft(case_with_household, regisseur):
+    """A real race on PostgreSQL: the second insert waits on the unique index, fails when the
+    first commits, and the second caller gets the first one's draft."""
+    import threading
+
+    from django.db import connection
+
+    created, release = threading.Event(), threading.Event()
+    results: dict[str, object] = {}
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                results["first"] = services.gesprek_start(actor=regisseur, case=case_with_household)
+                created.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    def second() -> None:
+        try:
+            created.wait(10)
+            results["second"] = services.gesprek_start(actor=regisseur, case=case_with_household)
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            results["second"] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    created.wait(10)
+    threading.Event().wait(0.5)  # let the second insert reach the index and wait there
+    release.set()
+    for t in threads:
+        t.join(20)
+    assert results["second"] == results["first"]
+    assert Gesprek.objects.filter(case=case_with_household, status=GesprekStatus.DRAFT).count() == 1
