@@ -300,6 +300,7 @@ def case_share(*, actor: User, case: Case, access: str, user: User | None = None
     else:
         authz.revoke(codename=permissions.CHANGE, frm=principal, obj=case)
     _touch(case)
+    _notify_share(actor=actor, case=case, access=access, user=user, team=team)
     audit_write(
         actor=actor,
         action="case_share",
@@ -307,6 +308,25 @@ def case_share(*, actor: User, case: Case, access: str, user: User | None = None
         case_uuid=case.uuid,
         changes={"user" if user else "team": [None, principal.pk], "access": [None, access]},
     )
+
+
+def _notify_share(*, actor: User, case: Case, access: str, user: User | None, team: Team | None) -> None:
+    """Tell the new reader(s): the case number and the kind of access, nothing else (they
+    may now open the case, so its number reveals nothing they cannot read)."""
+    if access == Access.WRITE:
+        text = _("Dossier %(number)s is met u gedeeld: u mag meelezen en registreren.")
+    else:
+        text = _("Dossier %(number)s is met u gedeeld: u mag meelezen.")
+    text = text % {"number": case.number}
+    link = reverse("cases:detail", kwargs={"uuid": case.uuid})
+    if user is not None:
+        recipients = [user]
+    else:
+        # The team's group holds only its casework members (accounts.user_sync_team_groups).
+        recipients = list(User.objects.filter(groups=team.group_id, is_active=True).exclude(pk=actor.pk))  # type: ignore[union-attr]
+    for recipient in recipients:
+        if recipient.pk != actor.pk:
+            notification_send(recipient=recipient, text=text, link=link)
 
 
 @transaction.atomic

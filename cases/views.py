@@ -1,6 +1,7 @@
 """HTML screens for cases. Thin: fetch through selectors, write through services.
 
-Every case-scoped view fetches the case with `_case_or_404`: a missing case, a case the
+The case page (`case_detail`, every tab) gets its case from `@case_view()`, which logs the
+read; the other case-scoped views fetch it with `_case_or_404`: a missing case, a case the
 user may not see and an action the user may not take on a readable case all answer 404.
 """
 
@@ -13,21 +14,22 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Team, User
-from intake import selectors as intake_selectors
-from socialdomain.audit import audit_read
+from socialdomain import registry
 from socialdomain.forms import add_service_errors
 from socialdomain.http import AuthenticatedHttpRequest, HtmxAuthenticatedHttpRequest
 
-from . import breakglass, forms, permissions, selectors, services
+from . import forms, permissions, selectors, services
+from .access import case_view
 from .models import Case
 
 PAGE_SIZE = 25
-READ_PURPOSE = "casusregie"
-BREAK_GLASS_PURPOSE = "noodtoegang"
+DEFAULT_SECTION = "overzicht"
 
 
 def _case_or_404(
@@ -142,39 +144,58 @@ def case_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "cases/form.html", {"form": form, "title": _("Nieuw dossier")})
 
 
-def case_detail(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
-    case = _case_or_404(request, uuid)
+def section_url(case: Case, key: str) -> str:
+    """The URL of one tab of the case page (Overzicht is the case's own URL)."""
+    if key == DEFAULT_SECTION:
+        return reverse("cases:detail", kwargs={"uuid": case.uuid})
+    return reverse("cases:section", kwargs={"uuid": case.uuid, "section": key})
+
+
+def _case_of_a_known_section(kwargs: dict) -> UUID | None:
+    """The case's UUID, or None (404 before any lookup or log entry) for an unknown tab."""
+    if registry.case_section_get(kwargs.get("section", DEFAULT_SECTION)) is None:
+        return None
+    return kwargs["uuid"]
+
+
+@case_view(case_from=_case_of_a_known_section)
+def case_detail(
+    request: HtmxAuthenticatedHttpRequest, case: Case, uuid: UUID, section: str = DEFAULT_SECTION
+) -> HttpResponse:
+    """The case as a workspace: a header and the tabs the apps registered.
+
+    Only the active tab's context is fetched. Without JavaScript every tab is a plain
+    link to a full page; with htmx a tab click asks for the panel alone (`HX-Request`)
+    and pushes the tab's URL, so the address bar, reload and the back button keep
+    working (a history restore asks for the full page again).
+    """
     user = request.user
+    sections = registry.case_sections(user=user, case=case)
+    active = next((s for s in sections if s.key == section), None)
+    if active is None:
+        raise Http404  # a tab this user is not shown (`visible`): the same as an unknown one
     can_write = permissions.can_write(user, case)
-    # A read through break-glass is flagged; its purpose names the access, never the free-text reason.
-    emergency = breakglass.break_glass_access_for(user=user, case=case)
-    audit_read(
-        actor=user,
-        obj=case,
-        case_uuid=case.uuid,
-        view="cases:detail",
-        purpose=f"{BREAK_GLASS_PURPOSE} #{emergency.pk}" if emergency else READ_PURPOSE,
-        flagged=emergency is not None,
-    )
+    access = getattr(request, "case_access", None)
     context = {
         "case": case,
-        "members": selectors.case_members(case=case),
-        "network": case.household.network.all(),
-        "history": selectors.case_regisseur_history(case=case),
-        "shares": selectors.case_access_list(case=case),
-        "consents": selectors.case_consents(case=case),
-        "timeline": selectors.case_timeline(case=case),
         "can_write": can_write,
-        "can_share": permissions.can_share(user, case),
-        "can_reassign": permissions.can_reassign(user, case),
-        "can_view_log": permissions.can_view_access_log(user, case),
-        "show_bsn": permissions.has_write_access(user, case),
-        "note_form": forms.NoteForm() if can_write else None,
-        "break_glass_until": emergency.expires_at if emergency else None,
-        # intake's part of the page (gesprekken, scores, signals, Meldcode): one selector call
-        "intake": intake_selectors.case_intake_overview(user=user, case=case),
+        "read_only": not can_write,
+        "section": active,
+        "break_glass_until": access.break_glass_until if access else None,
+        **registry.section_context(active, request=request, case=case),
     }
-    return render(request, "cases/case_detail.html", context)
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
+    if partial:
+        response = render(request, "cases/_case_panel.html", context)
+    else:
+        context["tabs"] = [
+            {"key": s.key, "label": s.label, "url": section_url(case, s.key), "active": s is active} for s in sections
+        ]
+        context["next_date"] = registry.case_next_date(case=case, today=timezone.localdate())
+        response = render(request, "cases/case_page.html", context)
+    # The same URL answers a full page or a panel: caches must keep them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def _form_page(request: AuthenticatedHttpRequest, case: Case, form, title: str) -> HttpResponse:  # type: ignore[no-untyped-def]
@@ -211,7 +232,7 @@ def member_add(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
         else:
             messages.success(request, _("Het gezinslid is toegevoegd."))
             _contact_messages(request, contacts)
-            return redirect("cases:detail", uuid=case.uuid)
+            return redirect("cases:section", uuid=case.uuid, section="gezin")
     return _form_page(request, case, form, _("Gezinslid toevoegen"))
 
 
@@ -230,7 +251,7 @@ def member_edit(request: AuthenticatedHttpRequest, uuid: UUID, person_uuid: UUID
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Het gezinslid is bijgewerkt."))
-            return redirect("cases:detail", uuid=case.uuid)
+            return redirect("cases:section", uuid=case.uuid, section="gezin")
     return _form_page(request, case, form, _("Gezinslid bewerken: %(name)s") % {"name": member.person.full_name})
 
 
@@ -245,7 +266,7 @@ def network_add(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Het netwerkcontact is toegevoegd."))
-            return redirect("cases:detail", uuid=case.uuid)
+            return redirect("cases:section", uuid=case.uuid, section="gezin")
     return _form_page(request, case, form, _("Netwerkcontact toevoegen"))
 
 
@@ -260,7 +281,7 @@ def consent_add(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("De toestemming is vastgelegd."))
-            return redirect("cases:detail", uuid=case.uuid)
+            return redirect("cases:section", uuid=case.uuid, section="gezin")
     return _form_page(request, case, form, _("Toestemming vastleggen"))
 
 
@@ -346,7 +367,7 @@ def note_add(request: HtmxAuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
         return render(request, "cases/_timeline.html", context)
     if form.is_bound and form.errors:
         messages.error(request, _("De notitie is leeg en niet opgeslagen."))
-    return redirect("cases:detail", uuid=case.uuid)
+    return redirect("cases:section", uuid=case.uuid, section="tijdlijn")
 
 
 def access_log(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:

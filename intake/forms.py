@@ -102,9 +102,28 @@ class TriageForm(forms.Form):
     )
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("Toelichting"))
 
+    # Which fields belong to which route (the template groups them; static/js/triage.js
+    # shows only the chosen route's group, and `clean` drops what another route filled in).
+    ROUTE_FIELDS = {
+        TriageRoute.ADVICE: ("advice_outcome",),
+        TriageRoute.CASE: ("regisseur", "gesprek_planned_on", "household_name"),
+        TriageRoute.SAFETY: ("regisseur", "gesprek_planned_on", "household_name"),
+    }
+    CONDITIONAL_FIELDS = ("advice_outcome", "regisseur", "gesprek_planned_on", "household_name")
+
     def __init__(self, *args, regisseurs, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["regisseur"]).queryset = regisseurs
+
+    def clean(self) -> dict:  # type: ignore[type-arg]
+        data = super().clean() or {}
+        keep = self.ROUTE_FIELDS.get(data.get("route", ""), ())
+        empty = {"advice_outcome": "", "regisseur": None, "gesprek_planned_on": None, "household_name": ""}
+        for name in self.CONDITIONAL_FIELDS:
+            if name not in keep:
+                data[name] = empty[name]
+                self.errors.pop(name, None)  # a field of another route cannot block this one
+        return data
 
 
 class GesprekForm(forms.Form):

@@ -114,6 +114,10 @@ class Gesprek(models.Model):
         verbose_name = _("gesprek")
         verbose_name_plural = _("gesprekken")
         ordering = ["-date", "-created_at"]
+        constraints = [
+            # One open draft per case: "Nieuw gesprek" opens it instead of starting another.
+            models.UniqueConstraint(fields=["case"], condition=Q(status="draft"), name="gesprek_one_draft_per_case"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} {self.date:%Y-%m-%d}"

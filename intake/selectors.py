@@ -225,6 +225,7 @@ class CaseIntake:
     signals: list[Signal]
     meldcode_steps: list[MeldcodeStep]
     can_write: bool
+    open_draft: Gesprek | None = None  # at most one per case (a database constraint)
 
 
 def case_intake_overview(*, user: User, case: Case) -> CaseIntake:
@@ -267,4 +268,5 @@ def case_intake_overview(*, user: User, case: Case) -> CaseIntake:
         signals=list(Signal.objects.filter(case=case).order_by("-received_on", "-created_at")),
         meldcode_steps=list(meldcode_steps_for_case(case=case)) if case.safety_flag else [],
         can_write=case_permissions.can_write(user, case),
+        open_draft=next((g for g in gesprekken if g.status == GesprekStatus.DRAFT), None),
     )

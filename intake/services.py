@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -385,20 +385,47 @@ def meldcode_steps_complete(
     return changed
 
 
+def _open_draft(case: Case) -> Gesprek | None:
+    return Gesprek.objects.filter(case=case, status=GesprekStatus.DRAFT).first()
+
+
 @transaction.atomic
 def gesprek_start(*, actor: User, case: Case) -> Gesprek:
-    """Start a draft gesprek, prefilled ("ask once, use many times"): all household
-    members and network contacts as participants and the previous gesprek's scores."""
+    """The case's open draft gesprek, or a new draft, prefilled ("ask once, use many
+    times"): all household members and network contacts as participants and the previous
+    gesprek's scores.
+
+    A case has at most one open draft (the partial unique index
+    `gesprek_one_draft_per_case`): "Nieuw gesprek" while a draft exists opens that draft,
+    and so does a second click or a colleague starting at the same moment (the loser of
+    the race gets the winner's draft, nothing is duplicated).
+    """
     if not case_permissions.can_write(actor, case):
         raise PermissionDenied
     if not case.is_open:
         raise ValidationError(_("Dit dossier is gesloten."))
+    draft = _open_draft(case)
+    if draft is not None:
+        return draft
+    try:
+        with transaction.atomic():  # a savepoint: the unique index may refuse a racing second draft
+            return _gesprek_create(actor=actor, case=case)
+    except IntegrityError:
+        draft = _open_draft(case)
+        if draft is None:
+            raise
+        return draft
+
+
+def _gesprek_create(*, actor: User, case: Case) -> Gesprek:
     previous = Gesprek.objects.filter(case=case).order_by("-date", "-created_at").first()
     gesprek = Gesprek(case=case, created_by=actor, updated_by=actor)
     if previous is not None:
         gesprek.place = previous.place
         gesprek.professionals = previous.professionals
-    gesprek.full_clean()
+    # The one-draft index is left to the database: a racing draft committed since the check
+    # in `gesprek_start` must surface as IntegrityError (handled there), not as a form error.
+    gesprek.full_clean(validate_constraints=False)
     gesprek.save()
     gesprek.members.set(case_selectors.household_members(household=case.household))
     gesprek.contacts.set(case_selectors.household_network(household=case.household))
@@ -487,6 +514,13 @@ def gesprek_save(
         current.status = GesprekStatus.FINAL
     current.full_clean()
     current.save()
+    signals_done = 0
+    if final:
+        # The flow moves by itself: the case's signals waiting for this gesprek are done
+        # (the inbox's "Wacht op gesprek" tab and its count follow).
+        signals_done = Signal.objects.filter(case_id=current.case_id, status=SignalStatus.WAITING).update(
+            status=SignalStatus.DONE, updated_at=timezone.now()
+        )
     current.members.set(member_ids)
     current.contacts.set(contact_ids)
     current.scores.all().delete()
@@ -501,6 +535,10 @@ def gesprek_save(
         action="gesprek_finalise" if final else "gesprek_save",
         obj=current,
         case_uuid=current.case.uuid,
-        changes={**{f: [None, "*"] for f in changed}, "version": [expected_version, current.version]},
+        changes={
+            **{f: [None, "*"] for f in changed},
+            "version": [expected_version, current.version],
+            **({"signals_done": [None, signals_done]} if signals_done else {}),
+        },
     )
     return current

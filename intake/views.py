@@ -130,7 +130,9 @@ def signal_detail(request: AuthenticatedHttpRequest, uuid) -> HttpResponse:  # t
         if request.method == "POST" and form.is_valid():
             contacts: list[InvolvedContact] = []
             try:
-                services.signal_triage(actor=request.user, signal=signal, contacts=contacts, **form.cleaned_data)
+                triaged = services.signal_triage(
+                    actor=request.user, signal=signal, contacts=contacts, **form.cleaned_data
+                )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             except PermissionDenied as exc:
@@ -141,6 +143,9 @@ def signal_detail(request: AuthenticatedHttpRequest, uuid) -> HttpResponse:  # t
                     messages.info(request, contact.as_message())
                 if contacts:  # attached to a case the triager may not read: the signal is gone for them
                     return redirect("intake:inbox")
+                # Onwards to the case (the work continues there) when the actor may read it.
+                if triaged.case is not None and case_permissions.can_read(request.user, triaged.case):
+                    return redirect("cases:detail", uuid=triaged.case.uuid)
                 return redirect("intake:signal_detail", uuid=signal.uuid)
     elif request.method == "POST":
         raise Http404

@@ -33,8 +33,11 @@ def test_demo_signal_triaged_to_case_and_gesprek_recorded_with_scores(page, live
     page.get_by_text("De triage is vastgelegd.").wait_for()
     signal.refresh_from_db()
     assert signal.case is not None
-
-    page.get_by_role("button", name="Gesprek vastleggen").click()
+    # After triage the regisseur lands on the case; the gesprek starts from its Gesprekken tab.
+    page.wait_for_url(re.compile(rf"/dossiers/{signal.case.uuid}/$"))
+    page.get_by_role("navigation", name="Onderdelen van het dossier").get_by_role("link", name="Gesprekken").click()
+    page.wait_for_url(re.compile(r"/gesprekken/$"))
+    page.get_by_role("button", name="Nieuw gesprek").click()
     page.get_by_role("heading", name=re.compile("Het gesprek")).wait_for()
     assert_accessible(page)
     page.get_by_label("De vraag achter de vraag").fill("Chantal wil rust en regelmaat voor Myra.")
