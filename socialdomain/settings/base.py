@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "audit",
     "cases",
     "intake",
+    "plan",
     "arrangements",
     "budget",
 ]
