@@ -250,9 +250,7 @@ def case_intake_overview(*, user: User, case: Case) -> CaseIntake:
 
 def gesprek_latest_final_for_case(*, case: Case) -> Gesprek | None:
     """The case's latest final gesprek (the plan starts from its proposed goals)."""
-    return (
-        Gesprek.objects.filter(case=case, status=GesprekStatus.FINAL).order_by("-date", "-created_at").first()
-    )
+    return Gesprek.objects.filter(case=case, status=GesprekStatus.FINAL).order_by("-date", "-created_at").first()
 
 
 @dataclass(frozen=True)

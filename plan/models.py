@@ -72,7 +72,12 @@ class Plan(models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="plans", verbose_name=_("dossier"))
     number = models.PositiveIntegerField(_("versie"), default=1)
     predecessor = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="successor", verbose_name=_("vorige versie")
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="successor",
+        verbose_name=_("vorige versie"),
     )
     is_current = models.BooleanField(_("huidige versie"), default=True)
     status = models.CharField(_("status"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT)

@@ -114,7 +114,9 @@ def _assert_write(actor: User, case: Case) -> None:
 
 def _assert_draft(plan: Plan) -> None:
     if plan.status != PlanStatus.DRAFT:
-        raise ValidationError(_("Deze versie van het plan is met het gezin afgesproken en kan niet meer worden gewijzigd."))
+        raise ValidationError(
+            _("Deze versie van het plan is met het gezin afgesproken en kan niet meer worden gewijzigd.")
+        )
 
 
 def _lock_draft(*, actor: User, plan: Plan, expected_version: int) -> Plan:
@@ -141,14 +143,14 @@ def _audit(*, actor: User, action: str, plan: Plan, obj: object = None, changes:
     )
 
 
-def _check_date(errors: dict[str, list[str]], field: str, value: datetime.date | None, *, not_before: datetime.date, label: str) -> None:
+def _check_date(
+    errors: dict[str, list[str]], field: str, value: datetime.date | None, *, not_before: datetime.date, label: str
+) -> None:
     if value is None:
         errors.setdefault(field, []).append(_("Vul een datum in."))
         return
     if value < not_before:
-        errors.setdefault(field, []).append(
-            _("%(label)s ligt vóór de datum van het plan.") % {"label": label}
-        )
+        errors.setdefault(field, []).append(_("%(label)s ligt vóór de datum van het plan.") % {"label": label})
     if value > timezone.localdate() + datetime.timedelta(days=366 * MAX_YEARS_AHEAD):
         errors.setdefault(field, []).append(_("Deze datum ligt te ver in de toekomst."))
 
@@ -185,9 +187,7 @@ def _record_rungs(
 
 
 @transaction.atomic
-def plan_start(
-    *, actor: User, case: Case, gesprek: Gesprek | None = None, rungs: dict[int, int] | None = None
-) -> Plan:
+def plan_start(*, actor: User, case: Case, gesprek: Gesprek | None = None, rungs: dict[int, int] | None = None) -> Plan:
     """Start the case's plan as a draft, or return the current one if it exists.
 
     From a final gesprek of the case: one goal per proposed goal (intake's "Voorgestelde
@@ -251,13 +251,19 @@ def plan_update(
     current = _lock_draft(actor=actor, plan=plan, expected_version=expected_version)
     errors: dict[str, list[str]] = {}
     today = timezone.localdate()
-    if plan_date is None or plan_date > today + datetime.timedelta(days=366) or plan_date < today - datetime.timedelta(days=366):
+    if (
+        plan_date is None
+        or plan_date > today + datetime.timedelta(days=366)
+        or plan_date < today - datetime.timedelta(days=366)
+    ):
         errors["plan_date"] = [_("De datum van het plan moet binnen een jaar van vandaag liggen.")]
     elif current.goals.filter(target_date__lt=plan_date).exists():
         errors["plan_date"] = [_("Er zijn doelen met een streefdatum vóór deze datum.")]
     if errors:
         raise ValidationError(errors)
-    changed = [f for f, v in (("household_words", household_words), ("plan_date", plan_date)) if getattr(current, f) != v]
+    changed = [
+        f for f, v in (("household_words", household_words), ("plan_date", plan_date)) if getattr(current, f) != v
+    ]
     current.household_words = household_words
     current.plan_date = plan_date
     bump_version(current)
@@ -354,7 +360,9 @@ def _resolve_owner(*, case: Case, owner_kind: str, owner_id: int | None) -> dict
         if not Organisation.objects.filter(pk=owner_id, municipalities__id=municipality_id).exists():
             raise wrong
         return {"owner_organisation_id": owner_id}
-    if not User.objects.filter(pk=owner_id, is_active=True, memberships__team__municipality_id=municipality_id).exists():
+    if not User.objects.filter(
+        pk=owner_id, is_active=True, memberships__team__municipality_id=municipality_id
+    ).exists():
         raise wrong
     return {"owner_user_id": owner_id}
 
@@ -387,7 +395,9 @@ def action_add(
         owner = {}
     if errors:
         raise ValidationError(errors)
-    action = Action(plan=current, goal=goal, description=description.strip(), owner_kind=owner_kind, due_on=due_on, **owner)  # type: ignore[arg-type]
+    action = Action(
+        plan=current, goal=goal, description=description.strip(), owner_kind=owner_kind, due_on=due_on, **owner
+    )  # type: ignore[arg-type]
     action.full_clean()
     action.save()
     _touch(current, actor)
@@ -485,7 +495,9 @@ def plan_agree(
     current.agreed_on = agreed_on
     current.agreement_method = method
     current.agreement_remarks = remarks
-    current.evaluation_due = add_months(agreed_on, evaluation_months(municipality_id=current.case.household.municipality_id))
+    current.evaluation_due = add_months(
+        agreed_on, evaluation_months(municipality_id=current.case.household.municipality_id)
+    )
     current.status = PlanStatus.AGREED
     bump_version(current)
     current.updated_by = actor
@@ -495,7 +507,11 @@ def plan_agree(
         actor=actor,
         action="plan_agree",
         plan=current,
-        changes={"status": [PlanStatus.DRAFT, PlanStatus.AGREED], "members": [None, len(ids)], "method": [None, method]},
+        changes={
+            "status": [PlanStatus.DRAFT, PlanStatus.AGREED],
+            "members": [None, len(ids)],
+            "method": [None, method],
+        },
     )
     return current
 
@@ -512,7 +528,9 @@ def plan_activate(*, actor: User, plan: Plan) -> Plan:
     current.status = PlanStatus.ACTIVE
     current.activated_on = timezone.localdate()
     current.save(update_fields=["status", "activated_on", "updated_at"])
-    _audit(actor=actor, action="plan_activate", plan=current, changes={"status": [PlanStatus.AGREED, PlanStatus.ACTIVE]})
+    _audit(
+        actor=actor, action="plan_activate", plan=current, changes={"status": [PlanStatus.AGREED, PlanStatus.ACTIVE]}
+    )
     return current
 
 
@@ -650,7 +668,9 @@ def _next_version(
     SafetyAgreement.objects.bulk_create(
         SafetyAgreement(plan=successor, text=s.text, who=s.who) for s in plan.safety_agreements.all()
     )
-    Risk.objects.bulk_create(Risk(plan=successor, description=r.description, mitigation=r.mitigation) for r in plan.risks.all())
+    Risk.objects.bulk_create(
+        Risk(plan=successor, description=r.description, mitigation=r.mitigation) for r in plan.risks.all()
+    )
     return successor
 
 

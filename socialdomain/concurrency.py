@@ -20,7 +20,7 @@ from django.db import models
 M = TypeVar("M", bound=models.Model)
 
 
-class StaleVersion(Exception):  # noqa: N818 - the name says what happened, like Django's DoesNotExist
+class StaleVersion(Exception):
     """The record was saved by someone else since the editor loaded it."""
 
     def __init__(self, current: Any) -> None:
