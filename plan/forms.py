@@ -127,7 +127,7 @@ class ActionForm(VersionForm):
         kind, _sep, pk = self.cleaned_data["owner"].partition(":")
         return kind, int(pk) if pk.isdigit() else None
 
-    def goal(self) -> Goal | None:
+    def selected_goal(self) -> Goal | None:
         return self.goals.get(self.cleaned_data.get("goal") or "")
 
 

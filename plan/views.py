@@ -238,7 +238,7 @@ def action_add(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
                 owner_kind=kind,
                 owner_id=owner_id,
                 due_on=form.cleaned_data["due_on"],
-                goal=form.goal(),
+                goal=form.selected_goal(),
             )
         except services.PlanConflict as exc:
             conflict = _item_conflict(form, exc, _("Nieuwe actie"), form.cleaned_data["description"])

@@ -87,6 +87,8 @@ TEMPLATES = [
                 "accounts.context_processors.navigation",
                 "accounts.context_processors.notification_count",
             ],
+            # socialdomain is not an app, so its template library is registered by name.
+            "libraries": {"sd_format": "socialdomain.templatetags.sd_format"},
         },
     },
 ]
