@@ -31,7 +31,9 @@ def _members(case: Case) -> dict[str, HouseholdMember]:
     return {m.person.first_name: m for m in case.household.members.select_related("person")}
 
 
-def _gesprek(*, actor: User, case: Case, on: datetime.date, scores: list[tuple[str, str, int]], **fields: str) -> Gesprek:
+def _gesprek(
+    *, actor: User, case: Case, on: datetime.date, scores: list[tuple[str, str, int]], **fields: str
+) -> Gesprek:
     members = _members(case)
     gesprek = intake_services.gesprek_start(actor=actor, case=case)
     return intake_services.gesprek_save(
@@ -66,7 +68,13 @@ def _agree(*, actor: User, plan: Plan, on: datetime.date, who: list[str], remark
 
 
 def _evaluate(
-    *, actor: User, plan: Plan, on: datetime.date, scores: dict[str, int], outcomes: dict[str, str], rungs: dict[int, int]
+    *,
+    actor: User,
+    plan: Plan,
+    on: datetime.date,
+    scores: dict[str, int],
+    outcomes: dict[str, str],
+    rungs: dict[int, int],
 ) -> Plan:
     plan = _fresh(plan)
     goals = list(plan.goals.all())
@@ -84,7 +92,13 @@ def _evaluate(
 def _action(*, actor: User, plan: Plan, text: str, kind: str, owner_id: int | None, due: datetime.date) -> None:
     plan = _fresh(plan)
     services.action_add(
-        actor=actor, plan=plan, expected_version=plan.version, description=text, owner_kind=kind, owner_id=owner_id, due_on=due
+        actor=actor,
+        plan=plan,
+        expected_version=plan.version,
+        description=text,
+        owner_kind=kind,
+        owner_id=owner_id,
+        due_on=due,
     )
 
 
@@ -99,7 +113,12 @@ def _seed_chantal(today: datetime.date) -> None:
         actor=actor,
         case=case,
         on=today - datetime.timedelta(days=210),
-        scores=[("Chantal", "finances", 2), ("Chantal", "work", 1), ("Chantal", "network", 3), ("Myra", "parenting", 2)],
+        scores=[
+            ("Chantal", "finances", 2),
+            ("Chantal", "work", 1),
+            ("Chantal", "network", 3),
+            ("Myra", "parenting", 2),
+        ],
         question_behind="Chantal wil weer grip op geld en rust en regelmaat voor Myra.",
         ladder_own="Vaste ochtendroutine; post samen openen.",
         ladder_network="Oma Ria past op woensdag op Myra.",
@@ -117,13 +136,47 @@ def _seed_chantal(today: datetime.date) -> None:
     oma = case.household.network.first()
     berkel = Organisation.objects.filter(name="Zorgaanbieder De Berkel").first()
     start = today - datetime.timedelta(days=205)
-    _action(actor=actor, plan=plan, text="Elke zaterdag samen de post openen", kind=OwnerKind.MEMBER, owner_id=chantal.pk, due=start + datetime.timedelta(days=30))
+    _action(
+        actor=actor,
+        plan=plan,
+        text="Elke zaterdag samen de post openen",
+        kind=OwnerKind.MEMBER,
+        owner_id=chantal.pk,
+        due=start + datetime.timedelta(days=30),
+    )
     if oma is not None:
-        _action(actor=actor, plan=plan, text="Myra op woensdag naar school brengen", kind=OwnerKind.NETWORK, owner_id=oma.pk, due=start + datetime.timedelta(days=60))
+        _action(
+            actor=actor,
+            plan=plan,
+            text="Myra op woensdag naar school brengen",
+            kind=OwnerKind.NETWORK,
+            owner_id=oma.pk,
+            due=start + datetime.timedelta(days=60),
+        )
     if berkel is not None:
-        _action(actor=actor, plan=plan, text="Schuldhulpmaatje koppelen", kind=OwnerKind.ORGANISATION, owner_id=berkel.pk, due=start + datetime.timedelta(days=45))
-    _action(actor=actor, plan=plan, text="Aanmelden bij schuldhulpverlening", kind=OwnerKind.REGISSEUR, owner_id=None, due=start + datetime.timedelta(days=14))
-    plan = _agree(actor=actor, plan=plan, on=today - datetime.timedelta(days=200), who=["Chantal"], remarks="Myra heeft meegetekend met een tekening.")
+        _action(
+            actor=actor,
+            plan=plan,
+            text="Schuldhulpmaatje koppelen",
+            kind=OwnerKind.ORGANISATION,
+            owner_id=berkel.pk,
+            due=start + datetime.timedelta(days=45),
+        )
+    _action(
+        actor=actor,
+        plan=plan,
+        text="Aanmelden bij schuldhulpverlening",
+        kind=OwnerKind.REGISSEUR,
+        owner_id=None,
+        due=start + datetime.timedelta(days=14),
+    )
+    plan = _agree(
+        actor=actor,
+        plan=plan,
+        on=today - datetime.timedelta(days=200),
+        who=["Chantal"],
+        remarks="Myra heeft meegetekend met een tekening.",
+    )
     for action in plan.actions.all()[:2]:
         services.action_done(actor=actor, action=action, done_on=today - datetime.timedelta(days=150))
     v2 = _evaluate(
@@ -168,7 +221,14 @@ def _seed_joosje(today: datetime.date) -> None:
         household_words="Ik wil betaald werk en minder ruzie thuis met Sem.",
         plan_date=today - datetime.timedelta(days=118),
     )
-    _action(actor=actor, plan=plan, text="Vrijwilligerswerk bij de bibliotheek proberen", kind=OwnerKind.MEMBER, owner_id=members["Joosje"].pk, due=today - datetime.timedelta(days=60))
+    _action(
+        actor=actor,
+        plan=plan,
+        text="Vrijwilligerswerk bij de bibliotheek proberen",
+        kind=OwnerKind.MEMBER,
+        owner_id=members["Joosje"].pk,
+        due=today - datetime.timedelta(days=60),
+    )
     plan = _agree(actor=actor, plan=plan, on=today - datetime.timedelta(days=115), who=["Joosje"])
     nxt = _evaluate(
         actor=actor,

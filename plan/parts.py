@@ -29,22 +29,29 @@ def draft_rows(*, user: Any) -> Iterable[WorklistRow]:
 
 
 def register() -> None:
+    # Labels are lazy (translated at render time); the registry annotates them as str.
     from accounts.constants import Role
 
-    register_case_section(key="plan", label=_("Plan"), order=40, template="plan/_section.html", context=section_context)
+    register_case_section(
+        key="plan",
+        label=_("Plan"),  # type: ignore[arg-type]
+        order=40,
+        template="plan/_section.html",
+        context=section_context,
+    )
     register_worklist_item(
         key="plan_overdue",
-        label=_("Plannen: evaluatie of acties te laat"),
+        label=_("Plannen: evaluatie of acties te laat"),  # type: ignore[arg-type]
         order=30,
         roles=[Role.REGISSEUR],
         rows=overdue_rows,
-        empty_text=_("Geen evaluaties of acties over datum."),
+        empty_text=_("Geen evaluaties of acties over datum."),  # type: ignore[arg-type]
     )
     register_worklist_item(
         key="plan_drafts",
-        label=_("Plannen in concept"),
+        label=_("Plannen in concept"),  # type: ignore[arg-type]
         order=31,
         roles=[Role.REGISSEUR],
         rows=draft_rows,
-        empty_text=_("Geen plannen in concept."),
+        empty_text=_("Geen plannen in concept."),  # type: ignore[arg-type]
     )

@@ -182,7 +182,7 @@ def trend_for_case(*, case: Case, members: list[HouseholdMember]) -> Trend:
     rows = [
         TrendRow(
             member=by_member[member_id],
-            label=_("Participatieladder") if key == "ladder" else Domain(key).label,
+            label=str(_("Participatieladder") if key == "ladder" else Domain(key).label),
             values=vals,
             is_ladder=key == "ladder",
         )

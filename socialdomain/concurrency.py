@@ -43,6 +43,6 @@ def bump_version(current: Any) -> None:
     current.version += 1
 
 
-def diff_rows(pairs: list[tuple[str, Any, Any]]) -> list[dict[str, Any]]:
+def diff_rows(pairs: list[tuple[Any, Any, Any]]) -> list[dict[str, Any]]:
     """The rows of the 409 page: (label, theirs, yours) for the values that differ."""
     return [{"label": label, "theirs": theirs, "yours": yours} for label, theirs, yours in pairs if theirs != yours]

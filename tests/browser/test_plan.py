@@ -70,7 +70,8 @@ def test_demo_gesprek_becomes_an_agreed_evaluated_plan_with_a_trend(page, live_s
 
     with page.expect_download() as info:
         page.get_by_role("link", name="Plan versie 1 downloaden (PDF)").click()
-    pdf_text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(open(info.value.path(), "rb").read())).pages)
+    pdf_bytes = info.value.path().read_bytes()
+    pdf_text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf_bytes)).pages)
     flat = " ".join(pdf_text.split())
     assert "Ik wil elke dag iets zinnigs doen" in flat and "Proefdag bij de dagbesteding" in flat
     assert "999990044" not in pdf_text.replace(" ", "")

@@ -73,7 +73,18 @@ def test_the_page_shows_nothing_of_the_household(code, agreed, members):
 def test_the_stored_answer_holds_no_user_or_person(code):
     Client().post(reverse("questionnaire_answer", kwargs={"code": code}), ANSWERS)
     fields = {f.name for f in QuestionnaireAnswer._meta.get_fields()}
-    assert fields == {"id", "case", "plan", "q_ours", "q_reachable", "q_fit", "q_better", "q_recommend", "remarks", "answered_on"}
+    assert fields == {
+        "id",
+        "case",
+        "plan",
+        "q_ours",
+        "q_reachable",
+        "q_fit",
+        "q_better",
+        "q_recommend",
+        "remarks",
+        "answered_on",
+    }
 
 
 def test_an_incomplete_answer_is_refused_in_dutch(code):

@@ -130,7 +130,8 @@ def test_tampered_action_owner_is_refused(logged_in, draft):
 
 def test_agree_with_no_member_over_http(logged_in, draft):
     response = logged_in.post(
-        url("agree", draft.case), {"version": draft.version, "agreed_on": timezone.localdate().isoformat(), "method": "paper"}
+        url("agree", draft.case),
+        {"version": draft.version, "agreed_on": timezone.localdate().isoformat(), "method": "paper"},
     )
     assert "Kies ten minste één gezinslid dat akkoord geeft." in response.content.decode()
     draft.refresh_from_db()
@@ -139,11 +140,29 @@ def test_agree_with_no_member_over_http(logged_in, draft):
 
 def _add_goals(plan, regisseur, n):  # type: ignore[no-untyped-def]
     member = plan.case.household.members.first()
-    domains = ["finances", "work", "daytime", "housing", "relations", "mental", "physical", "addiction", "adl", "network"]
+    domains = [
+        "finances",
+        "work",
+        "daytime",
+        "housing",
+        "relations",
+        "mental",
+        "physical",
+        "addiction",
+        "adl",
+        "network",
+    ]
     existing = set(plan.goals.values_list("member_id", "domain"))
     todo = [(m, d) for m in plan.case.household.members.all() for d in domains if (m.pk, d) not in existing]
     Goal.objects.bulk_create(
-        Goal(plan=plan, member=m, domain=d, start_score=2, target_score=4, target_date=plan.plan_date + datetime.timedelta(days=30))
+        Goal(
+            plan=plan,
+            member=m,
+            domain=d,
+            start_score=2,
+            target_score=4,
+            target_date=plan.plan_date + datetime.timedelta(days=30),
+        )
         for m, d in todo[: n - len(existing)]
     )
     for i in range(n):
@@ -179,7 +198,13 @@ def test_plan_page_query_count_is_constant_for_2_and_20_goals(client, team, regi
 
 
 def test_pdf_of_the_agreed_plan_holds_goals_and_actions_and_no_bsn(logged_in, draft, regisseur, members):
-    add_action(draft, regisseur, description="Oma Riet brengt Myra naar school", kind="network", owner_id=draft.case.household.network.get().pk)
+    add_action(
+        draft,
+        regisseur,
+        description="Oma Riet brengt Myra naar school",
+        kind="network",
+        owner_id=draft.case.household.network.get().pk,
+    )
     services.plan_update(
         actor=regisseur,
         plan=Plan.objects.get(pk=draft.pk),
