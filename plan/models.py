@@ -406,6 +406,8 @@ class QuestionnaireInvite(models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
     code_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # The link's secret (a random UUID, so the URL carries only a uuid), also stored hashed.
+    token_hash = models.CharField(max_length=64, unique=True, null=True, editable=False)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

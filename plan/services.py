@@ -18,6 +18,7 @@ import calendar
 import datetime
 import hashlib
 import secrets
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -760,39 +761,54 @@ def _hash(code: str) -> str:
     return hashlib.sha256(f"{settings.SECRET_KEY}:{normalised}".encode()).hexdigest()
 
 
+def _token_hash(token: uuid.UUID | str) -> str:
+    return hashlib.sha256(f"{settings.SECRET_KEY}:link:{token}".encode()).hexdigest()
+
+
 @transaction.atomic
-def questionnaire_invite_create(*, actor: User, plan: Plan) -> tuple[QuestionnaireInvite, str]:
-    """A single-use code for the household, valid QUESTIONNAIRE_VALID_DAYS; after agreement
-    or evaluation only. Returns the invite and the code (shown once, stored only hashed)."""
+def questionnaire_invite_create(*, actor: User, plan: Plan) -> tuple[QuestionnaireInvite, str, uuid.UUID]:
+    """A single-use code and link for the household, valid QUESTIONNAIRE_VALID_DAYS; after
+    agreement or evaluation only. Returns the invite, the printable code and the link's
+    token (both shown once, stored only hashed)."""
     _assert_write(actor, plan.case)
     if plan.status == PlanStatus.DRAFT:
         raise ValidationError(_("De vragenlijst hoort bij een afgesproken of geëvalueerd plan."))
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    token = uuid.uuid4()
     invite = QuestionnaireInvite.objects.create(
         case=plan.case,
         plan=plan,
         code_hash=_hash(code),
+        token_hash=_token_hash(token),
         expires_at=timezone.now() + datetime.timedelta(days=QUESTIONNAIRE_VALID_DAYS),
     )
     _audit(actor=actor, action="plan_questionnaire_invite", plan=plan, obj=invite)
-    return invite, code
+    return invite, code, token
 
 
-def questionnaire_invite_valid(*, code: str) -> QuestionnaireInvite | None:
-    """The unused, unexpired invite for this code, or None (expired, used and wrong look alike)."""
-    return QuestionnaireInvite.objects.filter(
-        code_hash=_hash(code), used_at__isnull=True, expires_at__gt=timezone.now()
-    ).first()
+def questionnaire_invite_valid(
+    *, code: str | None = None, token: uuid.UUID | None = None, invite_id: int | None = None
+) -> QuestionnaireInvite | None:
+    """The unused, unexpired invite for this code, link token or id; None otherwise
+    (expired, used and wrong look alike)."""
+    qs = QuestionnaireInvite.objects.filter(used_at__isnull=True, expires_at__gt=timezone.now())
+    if code is not None:
+        return qs.filter(code_hash=_hash(code)).first()
+    if token is not None:
+        return qs.filter(token_hash=_token_hash(token)).first()
+    if invite_id is not None:
+        return qs.filter(pk=invite_id).first()
+    return None
 
 
 @transaction.atomic
-def questionnaire_answer(*, code: str, answers: dict[str, int], remarks: str = "") -> QuestionnaireAnswer:
+def questionnaire_answer(*, invite_id: int, answers: dict[str, int], remarks: str = "") -> QuestionnaireAnswer:
     """Store the answers once; the invite is used up in the same transaction.
 
     No actor: the household answers without logging in, and the answer is linked to the
     case and plan version only, never to a person or user.
     """
-    invite = QuestionnaireInvite.objects.select_for_update().filter(code_hash=_hash(code)).first()
+    invite = QuestionnaireInvite.objects.select_for_update().filter(pk=invite_id).first()
     if invite is None or invite.used_at is not None or invite.expires_at <= timezone.now():
         raise ValidationError(_("Deze code is niet (meer) geldig."))
     keys = [k for k, _label in QUESTIONS]

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -195,8 +196,8 @@ def goal_add(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     return _form_page(request, case, form, _("Doel toevoegen"), conflict=conflict)
 
 
-@require_POST
 @case_view(write=True)
+@require_POST
 def goal_remove(request: AuthenticatedHttpRequest, case: Case, goal_uuid: UUID) -> HttpResponse:
     plan = _draft_or_redirect(case)
     goal = Goal.objects.filter(plan=plan, uuid=goal_uuid).first()
@@ -250,8 +251,8 @@ def action_add(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     return _form_page(request, case, form, _("Actie toevoegen"), conflict=conflict)
 
 
-@require_POST
 @case_view(write=True)
+@require_POST
 def action_done(request: AuthenticatedHttpRequest, case: Case, action_uuid: UUID) -> HttpResponse:
     action = Action.objects.filter(plan__case=case, plan__is_current=True, uuid=action_uuid).first()
     if action is None:
@@ -347,8 +348,8 @@ def plan_agree(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     return _form_page(request, case, form, _("Akkoord van het gezin vastleggen"), conflict=conflict, content=content)
 
 
-@require_POST
 @case_view(write=True)
+@require_POST
 def plan_activate(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     plan = _current_or_404(case)
     try:
@@ -441,18 +442,18 @@ def pdf_run(request: AuthenticatedHttpRequest, case: Case, run_uuid: UUID) -> Ht
 # --- questionnaire ---------------------------------------------------------------------
 
 
-@require_POST
 @case_view(write=True)
+@require_POST
 def questionnaire_invite(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     plan = Plan.objects.filter(case=case).exclude(status=PlanStatus.DRAFT).order_by("-number").first()
     if plan is None:
         raise Http404
     try:
-        _invite, code = services.questionnaire_invite_create(actor=request.user, plan=plan)
+        _invite, code, token = services.questionnaire_invite_create(actor=request.user, plan=plan)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return _detail(case)
-    link = request.build_absolute_uri(f"/vragenlijst/{code}/")
+    link = request.build_absolute_uri(reverse("questionnaire_link", kwargs={"token": token}))
     grouped = " ".join(code[i : i + 4] for i in range(0, len(code), 4))
     response = render(
         request, "plan/questionnaire_invite.html", {"case": case, "plan": plan, "code": grouped, "link": link}
@@ -461,30 +462,55 @@ def questionnaire_invite(request: AuthenticatedHttpRequest, case: Case) -> HttpR
     return response
 
 
+SESSION_KEY = "plan_questionnaire_invite"
+
+
+def _invalid(request: HttpRequest) -> HttpResponse:
+    return render(request, "plan/questionnaire_invalid.html", status=404)
+
+
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def questionnaire_start(request: HttpRequest) -> HttpResponse:
+    """Type the printed code; a valid one opens the questionnaire (the invite id goes in the
+    session, so no code or id travels in a URL)."""
     form = forms.CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        code = "".join(c for c in form.cleaned_data["code"].upper() if c.isalnum())
-        if services.questionnaire_invite_valid(code=code):
-            return redirect("questionnaire_answer", code=code)
+        invite = services.questionnaire_invite_valid(code=form.cleaned_data["code"])
+        if invite is not None:
+            request.session[SESSION_KEY] = invite.pk
+            return redirect("questionnaire_answer")
         form.add_error("code", _("Deze code is niet (meer) geldig."))
     return render(request, "plan/questionnaire_start.html", {"form": form})
 
 
 @login_not_required
 @never_cache
+@require_http_methods(["GET"])
+def questionnaire_link(request: HttpRequest, token: UUID) -> HttpResponse:
+    invite = services.questionnaire_invite_valid(token=token)
+    if invite is None:
+        return _invalid(request)
+    request.session[SESSION_KEY] = invite.pk
+    return redirect("questionnaire_answer")
+
+
+@login_not_required
+@never_cache
 @require_http_methods(["GET", "POST"])
-def questionnaire_answer(request: HttpRequest, code: str) -> HttpResponse:
-    if services.questionnaire_invite_valid(code=code) is None:
-        return render(request, "plan/questionnaire_invalid.html", status=404)
+def questionnaire_answer(request: HttpRequest) -> HttpResponse:
+    invite_id = request.session.get(SESSION_KEY)
+    if not isinstance(invite_id, int) or services.questionnaire_invite_valid(invite_id=invite_id) is None:
+        return _invalid(request)
     form = forms.QuestionnaireForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.questionnaire_answer(code=code, answers=form.answers(), remarks=form.cleaned_data["remarks"])
+            services.questionnaire_answer(
+                invite_id=invite_id, answers=form.answers(), remarks=form.cleaned_data["remarks"]
+            )
         except ValidationError:
-            return render(request, "plan/questionnaire_invalid.html", status=404)
+            return _invalid(request)
+        request.session.pop(SESSION_KEY, None)
         return render(request, "plan/questionnaire_thanks.html")
     return render(request, "plan/questionnaire_form.html", {"form": form})

@@ -27,9 +27,10 @@ urlpatterns = [
     path("noodtoegang/", break_glass_views.break_glass, name="break_glass"),
     path("aanmeldingen/", include("intake.urls")),
     path("dossiers/", include("cases.urls")),
-    path("dossiers/<uuid:uuid>/plan/", include("plan.urls")),
+    path("dossiers/", include("plan.urls")),
     path("vragenlijst/", plan_views.questionnaire_start, name="questionnaire_start"),
-    path("vragenlijst/<str:code>/", plan_views.questionnaire_answer, name="questionnaire_answer"),
+    path("vragenlijst/antwoorden/", plan_views.questionnaire_answer, name="questionnaire_answer"),
+    path("vragenlijst/<uuid:token>/", plan_views.questionnaire_link, name="questionnaire_link"),
     path("beheer/", admin.site.urls),
 ]
 

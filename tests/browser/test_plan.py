@@ -102,10 +102,10 @@ def test_demo_gesprek_becomes_an_agreed_evaluated_plan_with_a_trend(page, live_s
 def test_questionnaire_on_a_390px_phone(browser, live_server):
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     plan = Plan.objects.filter(case__household__name="Gezin Chantal en Myra", is_current=True).get()
-    _invite, code = services.questionnaire_invite_create(actor=plan.case.regisseur, plan=plan)
+    _invite, _code, token = services.questionnaire_invite_create(actor=plan.case.regisseur, plan=plan)
     context = browser.new_context(base_url=live_server.url, locale="nl-NL", viewport={"width": 390, "height": 844})
     phone = context.new_page()
-    phone.goto(f"/vragenlijst/{code}/")
+    phone.goto(f"/vragenlijst/{token}/")
     phone.get_by_role("heading", name="Vijf vragen over de hulp").wait_for()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     assert "Chantal" not in phone.content() and plan.case.number not in phone.content()
@@ -115,7 +115,7 @@ def test_questionnaire_on_a_390px_phone(browser, live_server):
     phone.get_by_role("button", name="Versturen").click()
     phone.get_by_role("heading", name="Bedankt").wait_for()
     assert_no_violations(phone)
-    phone.goto(f"/vragenlijst/{code}/")
+    phone.goto(f"/vragenlijst/{token}/")
     phone.get_by_role("heading", name="Deze code is niet (meer) geldig").wait_for()
     assert_no_violations(phone)
     context.close()
