@@ -1,6 +1,5 @@
 """Hostile and sloppy input on the plan forms: a Dutch message, nothing saved, never a 500."""
 
-
 import pytest
 from django.db import connection
 from django.test import Client
