@@ -255,3 +255,26 @@ def test_every_plan_route_is_a_case_view():
     assert plan_patterns
     callbacks = [p.callback for inc in plan_patterns for p in inc.url_patterns]
     assert callbacks and all(is_case_view(cb) for cb in callbacks)
+
+
+def test_double_submit_of_a_goal_adds_it_once(logged_in, draft, members):
+    form = {
+        "version": draft.version,
+        "member": members["Myra"].pk,
+        "domain": "parenting",
+        "start_score": "3",
+        "target_score": "4",
+        "target_date": (draft.plan_date + datetime.timedelta(days=60)).isoformat(),
+    }
+    assert logged_in.post(url("goal_add", draft.case), form).status_code == 302
+    second = logged_in.post(url("goal_add", draft.case), form)
+    assert second.status_code == 409  # the same (now stale) form: shown, not saved again
+    assert draft.goals.filter(domain="parenting").count() == 1
+
+
+def test_team_leader_reads_the_plan_but_cannot_edit_it(client, make_user, team, draft):
+    leader = make_user(Role.TEAMLEIDER, team=team)
+    client.force_login(leader)
+    assert client.get(url("detail", draft.case)).status_code == 200
+    assert client.get(url("edit", draft.case)).status_code == 404
+    assert "Doel toevoegen" not in client.get(url("detail", draft.case)).content.decode()
