@@ -36,7 +36,7 @@ from cases import permissions as case_permissions
 from cases import selectors as case_selectors
 from cases.models import Case, HouseholdMember
 from intake import selectors as intake_selectors
-from intake.constants import Domain
+from intake.constants import Domain, GesprekStatus
 from intake.models import Gesprek
 from socialdomain.audit import audit_write
 from socialdomain.concurrency import StaleVersion, bump_version, check_version, lock_row
@@ -70,6 +70,7 @@ from .models import (
 )
 
 MAX_YEARS_AHEAD = 5
+MAX_TEXT = 5000  # TextField max_length is not enforced by the model, so here
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: readable when printed
 CODE_LENGTH = 12  # 60 bits: not guessable within its validity
 
@@ -204,7 +205,7 @@ def plan_start(*, actor: User, case: Case, gesprek: Gesprek | None = None, rungs
     existing = Plan.objects.filter(case=case, is_current=True).first()
     if existing is not None:
         return existing
-    if gesprek is not None and (gesprek.case_id != case.pk or gesprek.status != "final"):
+    if gesprek is not None and (gesprek.case_id != case.pk or gesprek.status != GesprekStatus.FINAL):
         raise ValidationError(_("Kies een definitief gesprek van dit dossier."))
     today = timezone.localdate()
     months = evaluation_months(municipality_id=case.household.municipality_id)
@@ -252,6 +253,8 @@ def plan_update(
     current = _lock_draft(actor=actor, plan=plan, expected_version=expected_version)
     errors: dict[str, list[str]] = {}
     today = timezone.localdate()
+    if len(household_words) > MAX_TEXT:
+        errors["household_words"] = [_("Deze tekst is te lang (hoogstens %(n)s tekens).") % {"n": MAX_TEXT}]
     if (
         plan_date is None
         or plan_date > today + datetime.timedelta(days=366)

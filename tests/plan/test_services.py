@@ -276,3 +276,15 @@ def test_closed_case_plan_cannot_be_started(team, regisseur):
     case_services.case_close(actor=regisseur, case=closed, outcome="goal_reached")
     with pytest.raises(PermissionDenied):
         services.plan_start(actor=regisseur, case=closed)
+
+
+def test_too_long_household_words_are_refused_by_the_service(draft, regisseur):
+    with pytest.raises(ValidationError) as exc:
+        services.plan_update(
+            actor=regisseur,
+            plan=draft,
+            expected_version=draft.version,
+            household_words="a" * 100_000,
+            plan_date=draft.plan_date,
+        )
+    assert "te lang" in exc.value.message_dict["household_words"][0]
