@@ -193,8 +193,13 @@ class ReassignForm(forms.Form):
         label=_("Reden"),
         choices=[c for c in RegisseurChangeReason.choices if c[0] != RegisseurChangeReason.INITIAL],
     )
+    # The handover note is shown at the top of the plan for the new regisseur (plan app).
     note = forms.CharField(
-        label=_("Toelichting"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Overdrachtsnotitie voor de nieuwe regisseur"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Wat moet de nieuwe regisseur weten? Het staat bovenaan het plan van het gezin."),
+        error_messages={"required": _("Schrijf een overdrachtsnotitie voor de nieuwe regisseur.")},
     )
 
     def __init__(self, *args, regisseurs, **kwargs) -> None:  # type: ignore[no-untyped-def]

@@ -5,6 +5,7 @@ a signal, gesprek or Meldcode step tied to a case is authorised through the case
 Missing and forbidden give the same answer (DoesNotExist → 404).
 """
 
+import datetime
 from dataclasses import dataclass, field
 from uuid import UUID
 
@@ -270,3 +271,27 @@ def case_intake_overview(*, user: User, case: Case) -> CaseIntake:
         can_write=case_permissions.can_write(user, case),
         open_draft=next((g for g in gesprekken if g.status == GesprekStatus.DRAFT), None),
     )
+
+
+def gesprek_latest_final_for_case(*, case: Case) -> Gesprek | None:
+    """The case's latest final gesprek (the plan starts from its proposed goals)."""
+    return Gesprek.objects.filter(case=case, status=GesprekStatus.FINAL).order_by("-date", "-created_at").first()
+
+
+@dataclass(frozen=True)
+class ScorePoint:
+    date: datetime.date
+    gesprek_id: int
+    member_id: int
+    domain: str
+    score: int
+
+
+def score_history_for_case(*, case: Case) -> list[ScorePoint]:
+    """Every score of the case's final gesprekken, oldest first, in one query (the plan's trend)."""
+    rows = (
+        DomainScore.objects.filter(gesprek__case=case, gesprek__status=GesprekStatus.FINAL)
+        .order_by("gesprek__date", "gesprek__created_at")
+        .values_list("gesprek__date", "gesprek_id", "member_id", "domain", "score")
+    )
+    return [ScorePoint(*row) for row in rows]

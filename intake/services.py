@@ -25,6 +25,7 @@ from cases.constants import MemberRole
 from cases.models import Case, Person
 from cases.services import InvolvedContact
 from socialdomain.audit import audit_write
+from socialdomain.concurrency import StaleVersion, bump_version, check_version, lock_row
 
 from .constants import (
     AdviceOutcome,
@@ -59,12 +60,8 @@ class ScoreInput:
     note: str = ""
 
 
-class GesprekConflict(Exception):
+class GesprekConflict(StaleVersion):
     """Raised when a gesprek was saved by someone else since the editor loaded it."""
-
-    def __init__(self, current: Gesprek) -> None:
-        super().__init__("gesprek changed")
-        self.current = current
 
 
 def _is_member(user: User, team_id: int, roles: list[str] | None = None) -> bool:
@@ -494,11 +491,10 @@ def gesprek_save(
     from; if someone saved in between, GesprekConflict carries their version and
     nothing is written. Raises ValidationError for bad input (nothing saved).
     """
-    current = Gesprek.objects.select_for_update().select_related("case__household").get(pk=gesprek.pk)
+    current = lock_row(Gesprek.objects.select_related("case__household"), pk=gesprek.pk)
     if not case_permissions.can_write(actor, current.case):
         raise PermissionDenied
-    if current.version != expected_version:
-        raise GesprekConflict(current)
+    check_version(current, expected_version, conflict=GesprekConflict)
     if current.status == GesprekStatus.FINAL:
         raise ValidationError(_("Dit gesprek is al definitief vastgelegd."))
     _validate_gesprek(
@@ -508,7 +504,7 @@ def gesprek_save(
     for name in GESPREK_FIELDS:
         if name in fields:
             setattr(current, name, fields[name])
-    current.version += 1
+    bump_version(current)
     current.updated_by = actor
     if final:
         current.status = GesprekStatus.FINAL

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "audit",
     "cases",
     "intake",
+    "plan",
     "arrangements",
     "budget",
 ]
@@ -221,6 +223,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "revoke-expired-break-glass": {"task": "cases.tasks.revoke_expired_break_glass", "schedule": 300.0},
+    # Each morning: overdue plan evaluations and actions (once per item per day).
+    "plan-reminders": {"task": "plan.tasks.send_plan_reminders", "schedule": crontab(hour=7, minute=0)},
 }
 
 # Break-glass: emergency access to a case without a share, for this many hours.

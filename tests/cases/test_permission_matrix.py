@@ -151,7 +151,7 @@ def test_regisseur_change_moves_write_access_to_the_new_regisseur(client, world,
     new = make_user(Role.REGISSEUR, team=case.team)
     client.force_login(users["teamleider"])
     response = client.post(
-        reverse("cases:reassign", args=[case.uuid]), {"regisseur": new.pk, "reason": "no_click", "note": ""}
+        reverse("cases:reassign", args=[case.uuid]), {"regisseur": new.pk, "reason": "no_click", "note": "Overdracht"}
     )
     assert response.status_code == 302
     client.force_login(users["regisseur"])
