@@ -88,11 +88,14 @@ def test_unknown_tab_and_someone_elses_case_answer_404_without_a_read_entry(clie
     assert _reads(case) == before
 
 
-def test_plan_and_voorzieningen_say_what_will_be_there(client, owned):
+def test_the_apps_replace_the_plan_and_voorzieningen_placeholders(client, owned):
     case, regisseur = owned
     client.force_login(regisseur)
-    assert "Hier komt het ene plan van het huishouden" in client.get(_url(case, "plan")).content.decode()
-    assert "Hier komen de voorzieningen" in client.get(_url(case, "voorzieningen")).content.decode()
+    for key in ("plan", "voorzieningen"):
+        section = registry.case_section_get(key)
+        assert section is not None and not section.placeholder, key
+        html = client.get(_url(case, key)).content.decode()
+        assert "Hier komt" not in html and "Hier komen" not in html
 
 
 def test_a_reader_sees_u_leest_mee_and_no_write_buttons(client, owned, make_user, team):
@@ -175,27 +178,33 @@ def test_a_section_hidden_for_a_user_is_neither_a_tab_nor_reachable(client, owne
         registry.unregister_case_section("alleen-regisseur")
 
 
-def test_a_real_section_replaces_the_plan_placeholder(client, owned):
+def test_a_placeholder_says_what_will_be_there_until_a_real_section_replaces_it(client, owned):
     case, regisseur = owned
     client.force_login(regisseur)
-    placeholder = registry.case_section_get("plan")
-    assert placeholder is not None and placeholder.placeholder
     registry.register_case_section(
-        key="plan",
-        label="Plan",
-        order=40,
+        key="proef",
+        label="Proef",
+        order=45,
         template="cases/sections/placeholder.html",
-        context=lambda *, request, case: {"placeholder_text": "Het echte plan"},
+        context=lambda *, request, case: {"placeholder_text": "Hier komt de proef"},
+        placeholder=True,
     )
     try:
-        assert "Het echte plan" in client.get(_url(case, "plan")).content.decode()
+        assert "Hier komt de proef" in client.get(_url(case, "proef")).content.decode()
+        registry.register_case_section(
+            key="proef",
+            label="Proef",
+            order=45,
+            template="cases/sections/placeholder.html",
+            context=lambda *, request, case: {"placeholder_text": "De echte proef"},
+        )
+        assert "De echte proef" in client.get(_url(case, "proef")).content.decode()
         with pytest.raises(ValueError, match="registered twice"):
             registry.register_case_section(
-                key="plan", label="Ander plan", order=41, template="x.html", context=lambda **kw: {}
+                key="proef", label="Andere proef", order=41, template="x.html", context=lambda **kw: {}
             )
     finally:
-        registry.unregister_case_section("plan")
-        registry.register_case_section(**{f: getattr(placeholder, f) for f in placeholder.__dataclass_fields__})
+        registry.unregister_case_section("proef")
 
 
 def _queries(client, url: str, **extra) -> int:  # type: ignore[no-untyped-def]
