@@ -10,6 +10,7 @@ Lists are filtered in SQL by `visible_case_ids`; single objects are checked by
 `can_read` / `can_write` etc. on a case fetched through the selectors.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +37,50 @@ def _group_ids(user: User) -> QuerySet:
     return User.groups.through.objects.filter(user_id=user.pk).values("group_id")
 
 
+# --- Time-limited personal grants from other apps, checked at read time ----------------
+# An app that grants view/change through socialdomain.authz for a limited time (the
+# expert team's access through an escalation, arrangements/access.py) registers a
+# function returning, for a user, the ids of cases whose time-limited grant has lapsed
+# (ended or past its maximum period) but may not have been revoked yet. Those personal
+# grants are ignored in every check and list, so access ends at the moment it lapses,
+# not when a clean-up task next runs. cases never imports the registering app.
+LapsedGrants = Callable[[User], QuerySet]
+_lapsed_grant_sources: list[LapsedGrants] = []
+
+
+def register_lapsed_grants(source: LapsedGrants) -> None:
+    """Register a lapsed-grants source (call from `AppConfig.ready()`; idempotent)."""
+    if source not in _lapsed_grant_sources:
+        _lapsed_grant_sources.append(source)
+
+
+def _without_lapsed(grants: QuerySet, user: User) -> QuerySet:
+    for source in _lapsed_grant_sources:
+        grants = grants.exclude(content_object_id__in=source(user))
+    return grants
+
+
+# For "Wie heeft toegang": a source may also describe its grants on one case, as
+# {user id: (Dutch note, lapsed)}; lapsed grants are left out of the list.
+GrantNotes = Callable[[Case], dict[int, tuple[str, bool]]]
+_grant_note_sources: list[GrantNotes] = []
+
+
+def register_grant_notes(source: GrantNotes) -> None:
+    if source not in _grant_note_sources:
+        _grant_note_sources.append(source)
+
+
+def grant_notes(case: Case) -> dict[int, tuple[str, bool]]:
+    notes: dict[int, tuple[str, bool]] = {}
+    for source in _grant_note_sources:
+        notes.update(source(case))
+    return notes
+
+
+# --- end of time-limited grants ------------------------------------------------------
+
+
 def visible_case_ids(user: User, codename: str = VIEW) -> QuerySet:
     """The ids of the cases the user may see (or change), as one SQL subquery.
 
@@ -55,7 +100,9 @@ def visible_case_ids(user: User, codename: str = VIEW) -> QuerySet:
         return Case.objects.none().values("id")
     perm = permission_id(Case, codename)
     own = Case.objects.filter(regisseur_id=user.pk).values("id")
-    personal = CaseUserObjectPermission.objects.filter(user_id=user.pk, permission_id=perm).values("content_object_id")
+    personal = _without_lapsed(
+        CaseUserObjectPermission.objects.filter(user_id=user.pk, permission_id=perm), user
+    ).values("content_object_id")
     team = CaseGroupObjectPermission.objects.filter(group_id__in=_group_ids(user), permission_id=perm).values(
         "content_object_id"
     )
@@ -105,7 +152,9 @@ def compile_visible_case_ids(user: User, codename: str = VIEW) -> CompiledVisibl
 
 def _granted(user: User, case: Case, codename: str) -> bool:
     perm = permission_id(Case, codename)
-    if CaseUserObjectPermission.objects.filter(user=user, permission_id=perm, content_object=case).exists():
+    if _without_lapsed(
+        CaseUserObjectPermission.objects.filter(user=user, permission_id=perm, content_object=case), user
+    ).exists():
         return True
     return CaseGroupObjectPermission.objects.filter(
         group_id__in=_group_ids(user), permission_id=perm, content_object=case
