@@ -413,7 +413,7 @@ def arrangement_grant(
 
 
 def working_days_after(start: dt.date, days: int) -> dt.date:
-    """`days` working days (Monday–Friday) after `start`. Public holidays are not counted out."""
+    """`days` working days (Monday-Friday) after `start`. Public holidays are not counted out."""
     day = start
     while days > 0:
         day += dt.timedelta(days=1)

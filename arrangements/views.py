@@ -64,6 +64,7 @@ def _estimate_context(case: Case, form: forms.ArrangementForm) -> dict[str, Any]
     if not form.is_valid():
         return {"estimate": None, "errors": True}
     data = form.arrangement_data()
+    data.pop("contribution")
     try:
         estimate = services.arrangement_estimate(case=case, **data)
     except ValidationError as exc:
