@@ -13,7 +13,15 @@ urlpatterns = [
     path(f"{CASE}escalaties/", views.case_escalations, name="case_escalations"),
     path(f"{CASE}escalaties/nieuw/", views.escalation_new, name="escalation_new"),
     path(f"{CASE}escalaties/<uuid:escalation>/", views.escalation_detail, name="escalation_detail"),
-    path(f"{CASE}escalaties/<uuid:escalation>/<slug:action>/", views.escalation_act, name="escalation_act"),
+    *(
+        path(
+            f"{CASE}escalaties/<uuid:escalation>/{action}/",
+            views.escalation_act,
+            {"action": action},
+            name=f"escalation_{action}",
+        )
+        for action in ("advies", "besluit", "overnemen", "teruggeven")
+    ),
     path(f"{CASE}beschikkingen/<uuid:decision>/pdf/", views.decision_pdf, name="decision_pdf"),
     path(f"{CASE}<uuid:arrangement>/", views.arrangement_detail, name="detail"),
     path(f"{CASE}<uuid:arrangement>/status/", views.arrangement_step, name="step"),

@@ -76,16 +76,16 @@ def _estimate_context(case: Case, form: forms.ArrangementForm) -> dict[str, Any]
     }
 
 
-@require_POST
 @case_view(write=True)
+@require_POST
 def arrangement_estimate(request: HtmxAuthenticatedHttpRequest, case: Case) -> HttpResponse:
     form = forms.ArrangementForm(request.POST, case=case)
     form.user = request.user  # type: ignore[attr-defined]
     return render(request, "arrangements/_estimate.html", _estimate_context(case, form))
 
 
-@require_http_methods(["GET", "POST"])
 @case_view(write=True)
+@require_http_methods(["GET", "POST"])
 def arrangement_new(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     """Request an arrangement: grant it within the mandate, or put it to the expert team in one step."""
     form = forms.ArrangementForm(request.POST or None, case=case)
@@ -171,8 +171,8 @@ def _run(request: AuthenticatedHttpRequest, form: Any, action: Any, success: str
     return True
 
 
-@require_POST
 @case_view(write=True)
+@require_POST
 def arrangement_step(request: AuthenticatedHttpRequest, case: Case, arrangement: UUID) -> HttpResponse:
     obj = _arrangement_or_404(case, arrangement)
     step = request.POST.get("step")
@@ -192,8 +192,8 @@ def arrangement_step(request: AuthenticatedHttpRequest, case: Case, arrangement:
     return _back(case, obj)
 
 
-@require_POST
 @case_view(write=True)
+@require_POST
 def arrangement_change(request: AuthenticatedHttpRequest, case: Case, arrangement: UUID) -> HttpResponse:
     obj = _arrangement_or_404(case, arrangement)
     _run(
@@ -207,8 +207,8 @@ def arrangement_change(request: AuthenticatedHttpRequest, case: Case, arrangemen
     return _back(case, obj)
 
 
-@require_POST
 @case_view(write=True)
+@require_POST
 def arrangement_stop(request: AuthenticatedHttpRequest, case: Case, arrangement: UUID) -> HttpResponse:
     obj = _arrangement_or_404(case, arrangement)
     _run(
@@ -222,8 +222,8 @@ def arrangement_stop(request: AuthenticatedHttpRequest, case: Case, arrangement:
     return _back(case, obj)
 
 
-@require_POST
 @case_view()
+@require_POST
 def arrangement_insufficient(request: AuthenticatedHttpRequest, case: Case, arrangement: UUID) -> HttpResponse:
     obj = _arrangement_or_404(case, arrangement)
     _run(
@@ -235,8 +235,8 @@ def arrangement_insufficient(request: AuthenticatedHttpRequest, case: Case, arra
     return _back(case, obj)
 
 
-@require_POST
 @case_view(write=True)
+@require_POST
 def arrangement_review(request: AuthenticatedHttpRequest, case: Case, arrangement: UUID) -> HttpResponse:
     obj = _arrangement_or_404(case, arrangement)
     _run(
@@ -258,8 +258,8 @@ def case_escalations(request: AuthenticatedHttpRequest, case: Case) -> HttpRespo
     return render(request, "arrangements/case_escalations.html", context)
 
 
-@require_http_methods(["GET", "POST"])
 @case_view(write=True)
+@require_http_methods(["GET", "POST"])
 def escalation_new(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     form = forms.EscalationForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
@@ -315,8 +315,8 @@ def _escalation_page(request: AuthenticatedHttpRequest, case: Case, obj: Escalat
     return render(request, "arrangements/escalation_detail.html", context)
 
 
-@require_POST
 @case_view()
+@require_POST
 def escalation_act(request: AuthenticatedHttpRequest, case: Case, escalation: UUID, action: str) -> HttpResponse:
     """The assigned expert's outcomes: advice, decision, take over, hand back."""
     obj = _escalation_or_404(case, escalation)

@@ -249,7 +249,7 @@ def test_the_queue_is_404_for_non_experts(client, world):
 def test_expert_decides_over_http_then_loses_access(client, world):
     escalation = _escalate(world)
     client.force_login(world.expert)
-    url = reverse("arrangements:escalation_act", args=[world.case.uuid, escalation.uuid, "besluit"])
+    url = reverse("arrangements:escalation_besluit", args=[world.case.uuid, escalation.uuid])
     bad = client.post(url, {"granted": "1", "legal_basis": "", "motivation": ""})
     assert (
         bad.status_code == 200 and "Dit veld is verplicht" in bad.content.decode() or "vereist" in bad.content.decode()
