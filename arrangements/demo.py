@@ -567,9 +567,12 @@ def _catalogue(municipality: Municipality, orgs: dict[str, Organisation]) -> dic
         if created and tariff is not None:
             new = Decimal(tariff)
             old = new if unit == Unit.EURO else (new / Decimal("1.03")).quantize(Decimal("0.01"))
-            Tariff.objects.create(item=item, amount=old, valid_from=dt.date(year - 1, 1, 1))
-            if new != old:
-                services.tariff_add(actor=None, item=item, amount=new, valid_from=dt.date(year, 1, 1))
+            if new == old:
+                Tariff.objects.create(item=item, amount=new, valid_from=dt.date(year - 1, 1, 1))
+            else:
+                until = dt.date(year - 1, 12, 31)
+                Tariff.objects.create(item=item, amount=old, valid_from=dt.date(year - 1, 1, 1), valid_until=until)
+                Tariff.objects.create(item=item, amount=new, valid_from=dt.date(year, 1, 1))
         items[name] = item
     return items
 

@@ -140,7 +140,13 @@ class Tariff(models.Model):
         if self.valid_until is not None:
             others = others.filter(valid_from__lte=self.valid_until)
         others = others.exclude(valid_until__lt=self.valid_from)
-        others = others.exclude(valid_until__isnull=True, valid_from__lt=self.valid_from)
+        closes_current = others.filter(valid_until__isnull=True, valid_from__lt=self.valid_from)
+        if self.pk is None and closes_current.exists() and self.valid_from < timezone.localdate():
+            raise ValidationError(
+                {"valid_from": _("Een tariefwijziging gaat niet met terugwerkende kracht in: kies vandaag of later.")},
+                code="retroactive",
+            )
+        others = others.exclude(pk__in=closes_current.values("pk"))
         if others.exists():
             raise ValidationError(
                 _(

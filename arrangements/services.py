@@ -88,8 +88,8 @@ def tariff_add(
 ) -> Tariff:
     """Add a tariff from `valid_from`; the open-ended current tariff is closed the day before.
 
-    The past is never rewritten: a new tariff may not overlap a closed period nor start on
-    or before the start of the current one (`Tariff.clean`). Raises ValidationError.
+    The past is never rewritten: a new tariff may not overlap another period, and a change
+    of the current tariff starts today or later (`Tariff.clean`). Raises ValidationError.
     """
     if valid_from is None:
         raise ValidationError({"valid_from": _("Een tarief heeft een ingangsdatum nodig.")}, code="no_validity")

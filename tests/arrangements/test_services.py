@@ -278,6 +278,10 @@ def test_a_tariff_without_validity_or_overlapping_is_refused(world):
         services.tariff_add(actor=None, item=world.item, amount=D("70"), valid_from=dt.date(2019, 6, 1))
     with pytest.raises(ValidationError):
         services.tariff_add(actor=None, item=world.item, amount=D("0"), valid_from=dt.date(2030, 1, 1))
+    with pytest.raises(ValidationError, match="terugwerkende kracht"):
+        services.tariff_add(
+            actor=None, item=world.item, amount=D("70"), valid_from=timezone.localdate() - dt.timedelta(days=1)
+        )
     assert Tariff.objects.filter(item=world.item).count() == 1
 
 
