@@ -20,6 +20,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Protocol
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -59,10 +60,13 @@ class Estimate:
 EMPTY = Estimate(pieces=(), months=())
 
 
-class TariffLike:
-    amount: Decimal
-    valid_from: dt.date
-    valid_until: dt.date | None
+class TariffLike(Protocol):
+    @property
+    def amount(self) -> Decimal: ...
+    @property
+    def valid_from(self) -> dt.date: ...
+    @property
+    def valid_until(self) -> dt.date | None: ...
 
 
 def _month_start(day: dt.date) -> dt.date:

@@ -23,7 +23,7 @@ from . import services
 from .constants import Frequency, Law, ProvisionKind, Taakveld, Unit
 from .models import Arrangement, CatalogueItem, Mandate, Tariff
 
-W, J, P, O = Law.WMO, Law.JEUGDWET, Law.PARTICIPATIEWET, Law.OTHER
+W, J, P = Law.WMO, Law.JEUGDWET, Law.PARTICIPATIEWET
 G, M = ProvisionKind.GENERAL, ProvisionKind.MAATWERK
 
 PROVIDERS = [
@@ -690,7 +690,10 @@ def _arrangements_for(
         escalation=decided,
         granted=True,
         legal_basis="artikel 2.3 Jeugdwet",
-        motivation="Uit het gesprek en de rapportage van school blijkt dat gezinsgerichte hulp nodig is; het netwerk kan dit niet dragen.",
+        motivation=(
+            "Uit het gesprek en de rapportage van school blijkt dat gezinsgerichte hulp nodig is; "
+            "het netwerk kan dit niet dragen."
+        ),
     )
     # refused through a decision
     refused = escalate("Pleegzorg", "30", "Tijdelijke pleegzorg tijdens de opname van moeder?")

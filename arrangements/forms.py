@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -27,6 +27,10 @@ def clean_text(value: str) -> str:
     if _CONTROL.search(value):
         raise ValidationError(_("De tekst bevat onzichtbare stuurtekens; verwijder die."), code="control")
     return value
+
+
+def _choices(form: forms.Form, name: str) -> forms.ModelChoiceField:
+    return cast(forms.ModelChoiceField, form.fields[name])
 
 
 class TextField(forms.CharField):
@@ -78,15 +82,15 @@ class ArrangementForm(forms.Form):
         kwargs.setdefault("initial", {}).setdefault("submission", uuid.uuid4())
         super().__init__(*args, **kwargs)
         self.case = case
-        self.fields["item"].queryset = selectors.catalogue_for_case(case=case)
-        self.fields["member"].queryset = case.household.members.select_related("person").order_by("pk")
-        self.fields["provider"].queryset = Organisation.objects.filter(
+        _choices(self, "item").queryset = selectors.catalogue_for_case(case=case)
+        _choices(self, "member").queryset = case.household.members.select_related("person").order_by("pk")
+        _choices(self, "provider").queryset = Organisation.objects.filter(
             municipalities__id=case.team.municipality_id
         ).order_by("name")
         teams = services.expert_teams_for_case(case=case)
-        self.fields["expert_team"].queryset = teams
+        _choices(self, "expert_team").queryset = teams
         self.fields["expert_team"].initial = teams.first()
-        self.fields["assigned_expert"].queryset = User.objects.filter(
+        _choices(self, "assigned_expert").queryset = User.objects.filter(
             memberships__team__in=teams, memberships__role="expert", is_active=True
         ).distinct()
 
@@ -122,9 +126,9 @@ class EscalationForm(forms.Form):
         kwargs.setdefault("initial", {}).setdefault("submission", uuid.uuid4())
         super().__init__(*args, **kwargs)
         teams = services.expert_teams_for_case(case=case)
-        self.fields["expert_team"].queryset = teams
+        _choices(self, "expert_team").queryset = teams
         self.fields["expert_team"].initial = teams.first()
-        self.fields["assigned_expert"].queryset = User.objects.filter(
+        _choices(self, "assigned_expert").queryset = User.objects.filter(
             memberships__team__in=teams, memberships__role="expert", is_active=True
         ).distinct()
 

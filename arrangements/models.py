@@ -32,8 +32,6 @@ from .constants import (
     Urgency,
 )
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
-
 
 class CatalogueItem(models.Model):
     """One provision a municipality offers: general (free access) or maatwerk (tailored)."""
@@ -111,7 +109,7 @@ class Tariff(models.Model):
     """
 
     item = models.ForeignKey(CatalogueItem, on_delete=models.PROTECT, related_name="tariffs")
-    amount = models.DecimalField(_("tarief per eenheid (€)"), **MONEY)
+    amount = models.DecimalField(_("tarief per eenheid (€)"), max_digits=12, decimal_places=2)
     valid_from = models.DateField(_("geldig vanaf"))
     valid_until = models.DateField(_("geldig tot en met"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -166,8 +164,10 @@ class Mandate(models.Model):
     team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="mandates", verbose_name=_("team"))
     role = models.CharField(_("rol"), max_length=32, choices=Role.choices, default=Role.REGISSEUR)
     items = models.ManyToManyField(CatalogueItem, blank=True, related_name="mandates", verbose_name=_("voorzieningen"))
-    max_per_arrangement = models.DecimalField(_("maximum per voorziening (€)"), **MONEY)
-    max_per_household_year = models.DecimalField(_("maximum per huishouden per kalenderjaar (€)"), **MONEY)
+    max_per_arrangement = models.DecimalField(_("maximum per voorziening (€)"), max_digits=12, decimal_places=2)
+    max_per_household_year = models.DecimalField(
+        _("maximum per huishouden per kalenderjaar (€)"), max_digits=12, decimal_places=2
+    )
     note = models.CharField(_("toelichting"), max_length=300, blank=True)
 
     class Meta:
@@ -223,7 +223,7 @@ class Arrangement(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=ArrangementStatus.choices, default=ArrangementStatus.REQUESTED
     )
-    cost_total = models.DecimalField(_("geraamde kosten (€)"), default=0, **MONEY)
+    cost_total = models.DecimalField(_("geraamde kosten (€)"), default=0, max_digits=12, decimal_places=2)
     stop_reason = models.CharField(_("reden van beëindigen"), max_length=16, choices=StopReason.choices, blank=True)
     stopped_on = models.DateField(_("beëindigd op"), null=True, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -280,7 +280,7 @@ class CommitmentMonth(models.Model):
 
     arrangement = models.ForeignKey(Arrangement, on_delete=models.CASCADE, related_name="months")
     month = models.DateField()  # first day of the month
-    amount = models.DecimalField(**MONEY)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
 
     class Meta:
         ordering = ["arrangement", "month"]

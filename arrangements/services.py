@@ -205,16 +205,14 @@ def arrangement_estimate(
 
 def household_year_totals(*, household_id: int, years: set[int], exclude_pk: int | None = None) -> dict[int, Decimal]:
     """The committed cost of the household's running arrangements per calendar year (one query)."""
-    rows = (
-        CommitmentMonth.objects.filter(
-            arrangement__case__household_id=household_id,
-            arrangement__status__in=COMMITTED_STATUSES,
-            month__year__in=years,
-        )
-        .exclude(arrangement_id=exclude_pk)
-        .values("month__year")
-        .annotate(total=Sum("amount"))
+    months = CommitmentMonth.objects.filter(
+        arrangement__case__household_id=household_id,
+        arrangement__status__in=COMMITTED_STATUSES,
+        month__year__in=years,
     )
+    if exclude_pk is not None:
+        months = months.exclude(arrangement_id=exclude_pk)
+    rows = months.values("month__year").annotate(total=Sum("amount"))
     return {r["month__year"]: r["total"] for r in rows}
 
 
@@ -951,7 +949,7 @@ def escalation_advise(*, actor: User, escalation: Escalation, advice: str) -> Es
     advice = (advice or "").strip()
     if len(advice) < 5:
         raise ValidationError({"advice": _("Schrijf het advies op.")})
-    if escalation.arrangement_id and escalation.arrangement.status == ArrangementStatus.REQUESTED:
+    if escalation.arrangement is not None and escalation.arrangement.status == ArrangementStatus.REQUESTED:
         raise ValidationError(
             _("Bij deze vraag hoort een aangevraagde voorziening: neem daarover een besluit (toekennen of afwijzen)."),
             code="decision_needed",
@@ -985,7 +983,7 @@ def escalation_hand_back(*, actor: User, escalation: Escalation, advice: str = "
     """Afschalen: hand the case back to the district team and close; access ends at once."""
     escalation = _locked_escalation(escalation)
     _require_assigned(actor, escalation)
-    if escalation.arrangement_id and escalation.arrangement.status == ArrangementStatus.REQUESTED:
+    if escalation.arrangement is not None and escalation.arrangement.status == ArrangementStatus.REQUESTED:
         raise ValidationError(
             _("Bij deze vraag hoort een aangevraagde voorziening: neem daarover eerst een besluit."),
             code="decision_needed",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -55,34 +56,34 @@ def register() -> None:
 
     register_case_section(
         key="voorzieningen",
-        label=gettext_lazy("Voorzieningen"),
+        label=cast(str, gettext_lazy("Voorzieningen")),
         order=40,
         template="arrangements/_section.html",
         context=section_context,
     )
     register_worklist_item(
         key="arrangements-escalations",
-        label=gettext_lazy("Mijn vragen aan het expertiseteam"),
+        label=cast(str, gettext_lazy("Mijn vragen aan het expertiseteam")),
         order=40,
         roles=[Role.REGISSEUR],
         rows=escalation_rows,
-        empty_text=gettext_lazy("Geen open vragen aan het expertiseteam."),
+        empty_text=cast(str, gettext_lazy("Geen open vragen aan het expertiseteam.")),
     )
     register_worklist_item(
         key="arrangements-reviews",
-        label=gettext_lazy("Voorzieningen om te evalueren"),
+        label=cast(str, gettext_lazy("Voorzieningen om te evalueren")),
         order=41,
         roles=[Role.REGISSEUR],
         rows=review_rows,
-        empty_text=gettext_lazy("Geen voorzieningen om te evalueren."),
+        empty_text=cast(str, gettext_lazy("Geen voorzieningen om te evalueren.")),
         link=lambda: reverse("arrangements:reviews"),
     )
     register_worklist_item(
         key="arrangements-queue",
-        label=gettext_lazy("Vragen aan het expertiseteam"),
+        label=cast(str, gettext_lazy("Vragen aan het expertiseteam")),
         order=30,
         roles=[Role.EXPERT],
         rows=queue_rows,
-        empty_text=gettext_lazy("Geen open vragen."),
+        empty_text=cast(str, gettext_lazy("Geen open vragen.")),
         link=lambda: reverse("arrangements:escalations"),
     )

@@ -2,16 +2,15 @@
 
 import datetime as dt
 
-import pytest
 from django.utils import timezone
 
 from accounts.constants import Role
 from accounts.models import Notification
 from arrangements import tasks
 from arrangements.models import Arrangement, Escalation, EscalationWarning
+from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.arrangements.factories import world_create
 from tests.arrangements.test_services import _escalate, grant
-from tests.accounts.factories import MembershipFactory, UserFactory
 
 
 def test_overdue_escalation_warns_the_expert_team_leader_once_a_day(celery_worker):
