@@ -56,9 +56,17 @@ def grant_notes(case: Case) -> dict[int, tuple[str, bool]]:
     return notes
 
 
-def _has_grant(user: User, case: Case, codename: str) -> bool:
+def _has_own_share(user: User, case: Case, codename: str) -> bool:
+    """The user holds this grant from something other than an escalation (a personal share).
+
+    A grant made by another unrevoked escalation access of the same expert to the same case
+    does not count: that one is owned by the escalations, and the last one to end revokes it.
+    """
     perm = authz.permission_id(Case, codename)
-    return CaseUserObjectPermission.objects.filter(user=user, content_object=case, permission_id=perm).exists()
+    if not CaseUserObjectPermission.objects.filter(user=user, content_object=case, permission_id=perm).exists():
+        return False
+    owned = {"owns_view": True} if codename == case_permissions.VIEW else {"owns_change": True}
+    return not ExpertAccess.objects.filter(user=user, case=case, revoked_at__isnull=True, **owned).exists()
 
 
 def expert_access_grant(*, escalation: Escalation, user: User, write: bool = False) -> ExpertAccess:
@@ -73,12 +81,12 @@ def expert_access_grant(*, escalation: Escalation, user: User, write: bool = Fal
             escalation=escalation,
             case=case,
             user=user,
-            owns_view=not _has_grant(user, case, case_permissions.VIEW),
+            owns_view=not _has_own_share(user, case, case_permissions.VIEW),
             expires_at=timezone.now() + dt.timedelta(days=settings.EXPERT_ACCESS_MAX_DAYS),
         )
     if write and not access.write:
         access.write = True
-        access.owns_change = not _has_grant(user, case, case_permissions.CHANGE)
+        access.owns_change = not _has_own_share(user, case, case_permissions.CHANGE)
     access.full_clean(exclude=["escalation", "case", "user"])
     access.save()
     authz.grant(codename=case_permissions.VIEW, to=user, obj=case)
@@ -110,10 +118,16 @@ def _revoke(access: ExpertAccess, now: dt.datetime) -> None:
         .filter(expires_at__gt=now)
         .exclude(pk=access.pk)
     )
-    if not other_live.exists():
-        if access.owns_change:
+    writers = other_live.filter(write=True)
+    if access.owns_change:
+        if writers.exists():
+            writers.update(owns_change=True)  # the last one to end revokes
+        else:
             authz.revoke(codename=case_permissions.CHANGE, frm=access.user, obj=access.case)
-        if access.owns_view:
+    if access.owns_view:
+        if other_live.exists():
+            other_live.update(owns_view=True)
+        else:
             authz.revoke(codename=case_permissions.VIEW, frm=access.user, obj=access.case)
     access.revoked_at = now
 

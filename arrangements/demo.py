@@ -727,6 +727,16 @@ def _arrangements_for(
         assigned_expert=expert,
     )
     services.escalation_take_over(actor=expert, escalation=over)
+    kept = services.escalation_open(
+        actor=regisseur,
+        case=case,
+        expert_team=team,
+        reason="care_avoidance",
+        urgency="normal",
+        question="Vader mijdt alle zorg; het expertiseteam neemt de regie tijdelijk over.",
+        assigned_expert=expert,
+    )
+    services.escalation_take_over(actor=expert, escalation=kept)  # stays open, taken over
     services.escalation_hand_back(
         actor=expert, escalation=over, advice="Betalingsregeling getroffen; terug naar het wijkteam."
     )

@@ -172,3 +172,26 @@ def test_an_expert_of_another_team_cannot_pick_up(client, world, make_user):
     escalation = _escalate(world)
     client.force_login(stranger)
     assert client.post(reverse("arrangements:escalation_pick", args=[escalation.uuid])).status_code == 404
+
+
+def test_two_escalations_of_one_case_access_ends_with_the_last(world):
+    first = _escalate(world)
+    second = services.escalation_open(
+        actor=world.regisseur,
+        case=world.case,
+        expert_team=world.expert_team,
+        reason="advice",
+        urgency="normal",
+        question="Tweede vraag",
+        assigned_expert=world.expert,
+    )
+    services.escalation_advise(actor=world.expert, escalation=second, advice="Eerst schuldhulp inzetten.")
+    assert permissions.can_read(world.expert, world.case)  # the first is still open
+    services.escalation_decide(
+        actor=world.expert,
+        escalation=first,
+        granted=False,
+        legal_basis="art. 2.3.5 Wmo 2015",
+        motivation="Algemene voorziening volstaat.",
+    )
+    assert not permissions.can_read(world.expert, world.case)
