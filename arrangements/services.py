@@ -1025,10 +1025,12 @@ def escalation_decide(
         errors["legal_basis"] = _("Vermeld de wettelijke grondslag (artikel).")
     if len(motivation) < 10:
         errors["motivation"] = _("Motiveer het besluit.")
-    if errors:
-        raise ValidationError(errors)
     period_start = period_start or arrangement.start_date
     period_end = period_end or arrangement.end_date
+    if period_end is not None and period_end < period_start:
+        errors["period_end"] = _("De einddatum ligt voor de ingangsdatum.")
+    if errors:
+        raise ValidationError(errors)
     volume = arrangement.volume if volume in (None, "") else volume
     if granted:
         estimate = arrangement_estimate(

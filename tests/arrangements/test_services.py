@@ -336,3 +336,39 @@ def test_escalation_to_an_expert_team_of_another_municipality_is_refused(world):
             actor=world.regisseur, case=world.case, expert_team=foreign, reason="advice", urgency="normal", question="x"
         )
     assert not Escalation.objects.exists()
+
+
+def test_a_decision_with_an_end_before_its_start_or_without_motivation_is_refused(world, commitments):
+    escalation = _escalate(world)
+    start = escalation.arrangement.start_date
+    for kwargs in (
+        {"period_start": start, "period_end": start - dt.timedelta(days=1), "motivation": "Lang genoeg gemotiveerd."},
+        {"motivation": ""},
+    ):
+        with pytest.raises(ValidationError):
+            services.escalation_decide(
+                actor=world.expert, escalation=escalation, granted=True, legal_basis="artikel 2.3.5 Wmo 2015", **kwargs
+            )
+    escalation.refresh_from_db()
+    assert escalation.is_open and not Decision.objects.exists() and commitments == []
+
+
+def test_only_the_assigned_expert_decides(world, make_user):
+    other = make_user(Role.EXPERT, team=world.expert_team)
+    escalation = _escalate(world)
+    with pytest.raises(PermissionDenied):
+        services.escalation_decide(
+            actor=other,
+            escalation=escalation,
+            granted=True,
+            legal_basis="artikel 2.3.5 Wmo 2015",
+            motivation="Niet de toegewezen expert.",
+        )
+    with pytest.raises(PermissionDenied):
+        services.escalation_decide(
+            actor=world.regisseur,
+            escalation=escalation,
+            granted=True,
+            legal_basis="artikel 2.3.5 Wmo 2015",
+            motivation="De regisseur mag dit niet.",
+        )
