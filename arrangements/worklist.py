@@ -57,7 +57,7 @@ def register() -> None:
     register_case_section(
         key="voorzieningen",
         label=cast(str, gettext_lazy("Voorzieningen")),
-        order=40,
+        order=50,
         template="arrangements/_section.html",
         context=section_context,
     )
