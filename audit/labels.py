@@ -43,6 +43,21 @@ ACTION_LABELS = {
     "otp_totp_confirm": _("Tweestapsverificatie ingesteld"),
     "otp_backup_codes_generate": _("Back-upcodes gemaakt"),
     "otp_backup_code_use": _("Back-upcode gebruikt"),
+    # arrangements
+    "tariff_add": _("Tarief toegevoegd"),
+    "arrangement_grant": _("Voorziening toegekend"),
+    "arrangement_request": _("Voorziening aangevraagd"),
+    "arrangement_allocate": _("Voorziening toegewezen aan aanbieder"),
+    "arrangement_start": _("Start van zorg vastgelegd"),
+    "arrangement_change": _("Voorziening gewijzigd"),
+    "arrangement_stop": _("Voorziening beëindigd"),
+    "arrangement_insufficient": _("Gemarkeerd: voorziening volstaat niet meer"),
+    "arrangement_review": _("Voorziening geëvalueerd"),
+    "escalation_open": _("Voorgelegd aan het expertiseteam"),
+    "escalation_assign": _("Vraag opgepakt door expert"),
+    "escalation_take_over": _("Dossier overgenomen door het expertiseteam"),
+    "escalation_close": _("Vraag aan het expertiseteam afgesloten"),
+    "decision_issue": _("Beschikking vastgelegd"),
 }
 
 

@@ -10,6 +10,7 @@ Lists are filtered in SQL by `visible_case_ids`; single objects are checked by
 `can_read` / `can_write` etc. on a case fetched through the selectors.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +38,50 @@ def _group_ids(user: User) -> QuerySet:
     return User.groups.through.objects.filter(user_id=user.pk).values("group_id")
 
 
+# --- Time-limited personal grants from other apps, checked at read time ----------------
+# An app that grants view/change through socialdomain.authz for a limited time (the
+# expert team's access through an escalation, arrangements/access.py) registers a
+# function returning, for a user, the ids of cases whose time-limited grant has lapsed
+# (ended or past its maximum period) but may not have been revoked yet. Those personal
+# grants are ignored in every check and list, so access ends at the moment it lapses,
+# not when a clean-up task next runs. cases never imports the registering app.
+LapsedGrants = Callable[[User], QuerySet]
+_lapsed_grant_sources: list[LapsedGrants] = []
+
+
+def register_lapsed_grants(source: LapsedGrants) -> None:
+    """Register a lapsed-grants source (call from `AppConfig.ready()`; idempotent)."""
+    if source not in _lapsed_grant_sources:
+        _lapsed_grant_sources.append(source)
+
+
+def _without_lapsed(grants: QuerySet, user: User) -> QuerySet:
+    for source in _lapsed_grant_sources:
+        grants = grants.exclude(content_object_id__in=source(user))
+    return grants
+
+
+# For "Wie heeft toegang": a source may also describe its grants on one case, as
+# {user id: (Dutch note, lapsed)}; lapsed grants are left out of the list.
+GrantNotes = Callable[[Case], dict[int, tuple[str, bool]]]
+_grant_note_sources: list[GrantNotes] = []
+
+
+def register_grant_notes(source: GrantNotes) -> None:
+    if source not in _grant_note_sources:
+        _grant_note_sources.append(source)
+
+
+def grant_notes(case: Case) -> dict[int, tuple[str, bool]]:
+    notes: dict[int, tuple[str, bool]] = {}
+    for source in _grant_note_sources:
+        notes.update(source(case))
+    return notes
+
+
+# --- end of time-limited grants ------------------------------------------------------
+
+
 def _lapsed_break_glass_case_ids(user: User) -> QuerySet:
     """Cases whose personal grants the user holds only through a break-glass access that has
     expired but was not yet tidied up by the beat task (`revoke_expired_break_glass`).
@@ -52,12 +97,11 @@ def _lapsed_break_glass_case_ids(user: User) -> QuerySet:
 
 
 def _personal_grants(user: User, perm: int) -> QuerySet:
-    """The user's personal grants (shares, break-glass), minus lapsed break-glass ones."""
-    return (
-        CaseUserObjectPermission.objects.filter(user_id=user.pk, permission_id=perm)
-        .exclude(content_object_id__in=_lapsed_break_glass_case_ids(user))
-        .values("content_object_id")
+    """The user's personal grants (shares, break-glass, expert access), minus lapsed ones."""
+    grants = CaseUserObjectPermission.objects.filter(user_id=user.pk, permission_id=perm).exclude(
+        content_object_id__in=_lapsed_break_glass_case_ids(user)
     )
+    return _without_lapsed(grants, user).values("content_object_id")
 
 
 def visible_case_ids(user: User, codename: str = VIEW) -> QuerySet:

@@ -281,6 +281,7 @@ class AccessEntry:
     principal_id: int
     name: str
     access: str  # Access.READ | Access.WRITE
+    note: str = ""  # e.g. "expertiseteam, tot 5 december 2026" (time-limited grants)
 
 
 def case_access_list(*, case: Case) -> list[AccessEntry]:
@@ -289,13 +290,17 @@ def case_access_list(*, case: Case) -> list[AccessEntry]:
     Implicit access (the regisseur, the team leader) is shown separately by the page.
     """
     change = permission_id(Case, permissions.CHANGE)
+    notes = permissions.grant_notes(case)  # time-limited grants (expert access): note, lapsed
     users: dict[int, AccessEntry] = {}
     for grant in CaseUserObjectPermission.objects.filter(content_object=case).select_related("user"):
+        note, lapsed = notes.get(grant.user_id, ("", False))
+        if lapsed:
+            continue
         prev = users.get(grant.user_id)
         access = (
             Access.WRITE if grant.permission_id == change or (prev and prev.access == Access.WRITE) else Access.READ
         )
-        users[grant.user_id] = AccessEntry("user", grant.user_id, str(grant.user), access)
+        users[grant.user_id] = AccessEntry("user", grant.user_id, str(grant.user), access, note)
     teams: dict[int, AccessEntry] = {}
     for team_grant in CaseGroupObjectPermission.objects.filter(
         content_object=case, group__team__isnull=False

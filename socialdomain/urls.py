@@ -31,6 +31,7 @@ urlpatterns = [
     path("vragenlijst/", plan_views.questionnaire_start, name="questionnaire_start"),
     path("vragenlijst/antwoorden/", plan_views.questionnaire_answer, name="questionnaire_answer"),
     path("vragenlijst/<uuid:token>/", plan_views.questionnaire_link, name="questionnaire_link"),
+    path("", include("arrangements.urls")),
     path("beheer/", admin.site.urls),
 ]
 

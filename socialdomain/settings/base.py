@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "import_export",
     # ours
     "accounts",
     "audit",
@@ -80,6 +81,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # socialdomain is not an installed app, so its template tags are named here.
+            "libraries": {"sd_format": "socialdomain.templatetags.sd_format"},
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -225,7 +228,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "revoke-expired-break-glass": {"task": "cases.tasks.revoke_expired_break_glass", "schedule": 300.0},
     # Each morning: overdue plan evaluations and actions (once per item per day).
     "plan-reminders": {"task": "plan.tasks.send_plan_reminders", "schedule": crontab(hour=7, minute=0)},
+    # arrangements (docs/arrangements.md)
+    "warn-overdue-escalations": {"task": "arrangements.tasks.warn_overdue_escalations", "schedule": 3600.0},
+    "mark-due-reviews": {"task": "arrangements.tasks.mark_due_reviews", "schedule": 3600.0},
+    "revoke-lapsed-expert-access": {"task": "arrangements.tasks.revoke_lapsed_expert_access", "schedule": 900.0},
 }
+
+# Arrangements: the expert team's response deadline (working days; safety: the same day)
+# and the longest an expert's access through one escalation lasts (checked at read time).
+ESCALATION_DEADLINE_WORKING_DAYS = env.int("ESCALATION_DEADLINE_WORKING_DAYS", default=5)
+EXPERT_ACCESS_MAX_DAYS = env.int("EXPERT_ACCESS_MAX_DAYS", default=90)
 
 # Break-glass: emergency access to a case without a share, for this many hours.
 BREAK_GLASS_HOURS = env.int("BREAK_GLASS_HOURS", default=8)
