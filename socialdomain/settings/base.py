@@ -92,8 +92,6 @@ TEMPLATES = [
                 "accounts.context_processors.navigation",
                 "accounts.context_processors.notification_count",
             ],
-            # socialdomain is not an installed app: its one template library by name.
-            "libraries": {"sd_format": "socialdomain.templatetags.sd_format"},
         },
     },
 ]
