@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -218,6 +219,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "revoke-expired-break-glass": {"task": "cases.tasks.revoke_expired_break_glass", "schedule": 300.0},
+    "budget-recompute-nightly": {
+        "task": "budget.tasks.budget_recompute_open",
+        "schedule": crontab(hour=2, minute=15),
+    },
 }
 
 # Break-glass: emergency access to a case without a share, for this many hours.
