@@ -232,6 +232,33 @@ class InflowRollup(models.Model):
         return f"{self.booked_month:%Y-%m}"
 
 
+class HouseholdSpend(models.Model):
+    """Realised spending per household per line x team x provider, kept in step with the
+    ledger: it answers "which share of households uses 80 % of the money" and how many
+    households a dashboard cell stands for (disclosure control) without reading the ledger.
+    Holds a household id only, never personal data."""
+
+    line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="household_spend")
+    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="+", null=True)
+    provider = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+", null=True)
+    household_id = models.BigIntegerField()
+    realised = money_field(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                models.F("line"),
+                Coalesce("team", 0),
+                Coalesce("provider", 0),
+                models.F("household_id"),
+                name="household_spend_one_cell",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Besteding huishouden #{self.pk}"
+
+
 class HouseholdContribution(models.Model):
     """Eigen bijdrage charged to a household in a budget year, kept against the cap."""
 

@@ -7,14 +7,17 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, Q, Sum, Value
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, DecimalField, F, Q, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from accounts.models import User
+from arrangements.constants import Law
 
 from .constants import RUN_RATE_MONTHS
-from .models import Budget, BudgetLine, InflowRollup, MonthlyRollup
+from .models import Budget, BudgetLine, HouseholdSpend, InflowRollup, MonthlyRollup
 
 ZERO = Decimal("0.00")
 _MONEY: DecimalField = DecimalField(max_digits=14, decimal_places=2)
@@ -55,8 +58,9 @@ class Position:
 
 
 def budget_list_for_user(*, user: User):  # type: ignore[no-untyped-def]
-    """The budgets a controller (or staff) may see: those of their own municipalities only."""
-    municipality_ids = user.memberships.filter(role__in=["controller", "staff"]).values("team__municipality_id")
+    """The budgets a controller may see: those of their own municipality only (staff keep
+    budgets in the admin; casework roles have no dashboard)."""
+    municipality_ids = user.memberships.filter(role="controller").values("team__municipality_id")
     return Budget.objects.filter(municipality_id__in=municipality_ids).select_related("municipality")
 
 
@@ -137,7 +141,7 @@ def positions_by(
     return list(
         MonthlyRollup.objects.filter(filters)
         .values(field)
-        .annotate(committed=_sum("committed"), realised=_sum("realised"), remaining=_sum(_REMAINING))
+        .annotate(remaining_sum=_sum(_REMAINING), committed_sum=_sum("committed"), realised_sum=_sum("realised"))
         .order_by(field)
     )
 
@@ -155,4 +159,184 @@ def total_position(*, positions: list[Position]) -> Position:
         remaining=total("remaining"),
         income=total("income"),
         forecast=total("forecast"),
+    )
+
+
+# --- the controller's dashboard ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DashboardFilters:
+    law: str | None = None
+    team_id: int | None = None
+    provider_id: int | None = None
+
+    def rollup_q(self, prefix: str = "") -> Q:
+        q = Q()
+        if self.law:
+            q &= Q(**{f"{prefix}line__law": self.law})
+        if self.team_id:
+            q &= Q(**{f"{prefix}team_id": self.team_id})
+        if self.provider_id:
+            q &= Q(**{f"{prefix}provider_id": self.provider_id})
+        return q
+
+
+@dataclass
+class Cell:
+    """A dashboard row for a team, a provider or a law; `suppressed` hides its money."""
+
+    label: str
+    committed: Decimal
+    realised: Decimal
+    remaining: Decimal
+    households: int
+    suppressed: bool = False
+
+
+def _suppress(cells: list[Cell], *, minimum: int) -> list[Cell]:
+    """Primary: a row standing for 1..minimum-1 households is hidden. Secondary: when one
+    row is hidden in a table that shows a total, the next smallest row is hidden too, so
+    the hidden one cannot be recovered as total minus the others (docs/budget.md)."""
+    for cell in cells:
+        cell.suppressed = 0 < cell.households < minimum
+    hidden = [c for c in cells if c.suppressed]
+    if len(hidden) == 1:
+        candidates = sorted((c for c in cells if not c.suppressed), key=lambda c: (c.households, c.realised))
+        if candidates:
+            candidates[0].suppressed = True
+    return cells
+
+
+def breakdown(*, budget: Budget, by: str, filters: DashboardFilters, minimum: int) -> list[Cell]:
+    """Money per team, provider or law, with the number of households behind each row."""
+    field = {"team": "team__name", "provider": "provider__name", "law": "line__law"}[by]
+    money = (
+        MonthlyRollup.objects.filter(Q(line__budget=budget) & filters.rollup_q())
+        .values(field)
+        .annotate(remaining_sum=_sum(_REMAINING), committed_sum=_sum("committed"), realised_sum=_sum("realised"))
+        .order_by(field)
+    )
+    households = {
+        r[field]: r["n"]
+        for r in HouseholdSpend.objects.filter(Q(line__budget=budget) & filters.rollup_q())
+        .values(field)
+        .annotate(n=Count("household_id", distinct=True))
+    }
+    labels = dict(Law.choices) if by == "law" else {}
+    cells = [
+        Cell(
+            label=str(labels.get(row[field], row[field]) or "—"),
+            committed=row["committed_sum"],
+            realised=row["realised_sum"],
+            remaining=row["remaining_sum"],
+            households=households.get(row[field], 0),
+        )
+        for row in money
+    ]
+    return _suppress(cells, minimum=minimum)
+
+
+def monthly_series(*, budget: Budget, filters: DashboardFilters) -> list[dict]:
+    """Per month: committed and realised (and the year's budget spread evenly, for the chart)."""
+    rows = {
+        r["month"]: r
+        for r in MonthlyRollup.objects.filter(Q(line__budget=budget) & filters.rollup_q())
+        .values("month")
+        .annotate(committed=_sum("committed"), realised=_sum("realised"))
+    }
+    series = []
+    for m in range(1, 13):
+        month = dt.date(budget.year, m, 1)
+        row = rows.get(month, {})
+        series.append({"month": month, "committed": row.get("committed", ZERO), "realised": row.get("realised", ZERO)})
+    return series
+
+
+@dataclass(frozen=True)
+class Minority:
+    law: str
+    households: int
+    share_pct: int  # the share of households that accounts for 80 % of the law's spending
+    suppressed: bool
+
+
+def expensive_minority(*, budget: Budget, minimum: int, law: str | None = None) -> list[Minority]:
+    """Per law: which share of households accounts for 80 % of the realised spending.
+
+    One windowed query over the per-household summary (not the ledger): households sorted
+    by spending, the running total before each; a household counts while the running
+    total before it is still under 80 %.
+    """
+    sql = """
+        WITH per_household AS (
+            SELECT l.law AS law, s.household_id AS household_id, SUM(s.realised) AS spent
+            FROM budget_householdspend s JOIN budget_budgetline l ON l.id = s.line_id
+            WHERE l.budget_id = %s {law_filter}
+            GROUP BY l.law, s.household_id
+            HAVING SUM(s.realised) > 0
+        ), ranked AS (
+            SELECT law, spent,
+                   SUM(spent) OVER (PARTITION BY law ORDER BY spent DESC, household_id
+                                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before,
+                   SUM(spent) OVER (PARTITION BY law) AS total
+            FROM per_household
+        )
+        SELECT law, COUNT(*) AS households,
+               SUM(CASE WHEN COALESCE(before, 0) < 0.8 * total THEN 1 ELSE 0 END) AS top
+        FROM ranked GROUP BY law ORDER BY law
+    """
+    params: list[int | str] = [budget.pk]
+    law_filter = ""
+    if law:
+        law_filter = "AND l.law = %s"
+        params.append(law)
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(law_filter=law_filter), params)
+        rows = cursor.fetchall()
+    result = []
+    for law_value, households, top in rows:
+        result.append(
+            Minority(
+                law=str(dict(Law.choices).get(law_value, law_value)),
+                households=households,
+                share_pct=round(100 * top / households) if households else 0,
+                suppressed=households < minimum,
+            )
+        )
+    return result
+
+
+@dataclass
+class Dashboard:
+    budget: Budget
+    filters: DashboardFilters
+    lines: list[Position]
+    total: Position
+    months: list[dict]
+    by_team: list[Cell]
+    by_provider: list[Cell]
+    by_law: list[Cell]
+    minority: list[Minority]
+    minimum: int
+
+
+def dashboard(*, budget: Budget, filters: DashboardFilters, today: dt.date | None = None) -> Dashboard:
+    """Everything the controller's dashboard shows, from the summaries only (about ten
+    queries, whatever the number of arrangements and declaration lines)."""
+    minimum = settings.DISCLOSURE_MINIMUM
+    lines = [p for p in line_positions(budget=budget, today=today) if not filters.law or p.line.law == filters.law]  # type: ignore[union-attr]
+    # The lines at risk first: the highest forecast against budget on top.
+    lines.sort(key=lambda p: -(p.forecast_pct or 0))
+    return Dashboard(
+        budget=budget,
+        filters=filters,
+        lines=lines,
+        total=total_position(positions=lines),
+        months=monthly_series(budget=budget, filters=filters),
+        by_team=breakdown(budget=budget, by="team", filters=filters, minimum=minimum),
+        by_provider=breakdown(budget=budget, by="provider", filters=filters, minimum=minimum),
+        by_law=breakdown(budget=budget, by="law", filters=filters, minimum=minimum),
+        minority=expensive_minority(budget=budget, minimum=minimum, law=filters.law),
+        minimum=minimum,
     )

@@ -11,10 +11,12 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +29,7 @@ from .models import (
     Budget,
     BudgetLine,
     HouseholdContribution,
+    HouseholdSpend,
     InflowRollup,
     LedgerEntry,
     MonthlyRollup,
@@ -62,22 +65,33 @@ def _money(value: Decimal | int | str) -> Decimal:
     return amount.quantize(CENT)
 
 
-def _rollup_add(*, key: CellKey, field: str, amount: Decimal) -> None:
-    """Add `amount` to one rollup cell, creating it when missing (safe under concurrency)."""
-    line_id, team_id, provider_id, month = key
-    cell = MonthlyRollup.objects.filter(line_id=line_id, month=month).filter(
-        **({"team_id": team_id} if team_id is not None else {"team__isnull": True}),
-        **({"provider_id": provider_id} if provider_id is not None else {"provider__isnull": True}),
-    )
+def _add_to_cell(model: type[models.Model], *, field: str, amount: Decimal, **key: Any) -> None:
+    """Add `amount` to one summary cell, creating it when missing (safe under concurrency:
+    a unique constraint decides which transaction creates it; the other adds to it)."""
+    lookup = {}
+    for name, value in key.items():
+        lookup[f"{name}__isnull" if value is None else name] = True if value is None else value
+    cell = model._default_manager.filter(**lookup)
     if cell.update(**{field: F(field) + amount}):
         return
     try:
         with transaction.atomic():
-            MonthlyRollup.objects.create(
-                line_id=line_id, team_id=team_id, provider_id=provider_id, month=month, **{field: amount}
-            )
+            model._default_manager.create(**key, **{field: amount})
     except IntegrityError:  # another transaction created the cell first: add to it
         cell.update(**{field: F(field) + amount})
+
+
+def _rollup_add(*, key: CellKey, field: str, amount: Decimal) -> None:
+    line_id, team_id, provider_id, month = key
+    _add_to_cell(
+        MonthlyRollup,
+        field=field,
+        amount=amount,
+        line_id=line_id,
+        team_id=team_id,
+        provider_id=provider_id,
+        month=month,
+    )
 
 
 def _book(
@@ -107,18 +121,21 @@ def _book(
     )
     entry.full_clean(exclude=["line", "team", "provider", "actor"])
     entry.save()
-    _rollup_add(
-        key=(line.pk, team_id, provider_id, entry.month), field=_ROLLUP_FIELD[EntryKind(kind)], amount=entry.amount
-    )
+    field = _ROLLUP_FIELD[EntryKind(kind)]
+    _rollup_add(key=(line.pk, team_id, provider_id, entry.month), field=field, amount=entry.amount)
     if kind == EntryKind.COMMITMENT:
         booked = _first_of_month(timezone.localdate())
-        cell = InflowRollup.objects.filter(line=line, booked_month=booked)
-        if not cell.update(amount=F("amount") + entry.amount):
-            try:
-                with transaction.atomic():
-                    InflowRollup.objects.create(line=line, booked_month=booked, amount=entry.amount)
-            except IntegrityError:
-                cell.update(amount=F("amount") + entry.amount)
+        _add_to_cell(InflowRollup, field="amount", amount=entry.amount, line_id=line.pk, booked_month=booked)
+    if field == "realised" and household_id is not None:
+        _add_to_cell(
+            HouseholdSpend,
+            field="realised",
+            amount=entry.amount,
+            line_id=line.pk,
+            team_id=team_id,
+            provider_id=provider_id,
+            household_id=household_id,
+        )
     return entry
 
 
@@ -464,3 +481,53 @@ def budget_open_from_previous(*, actor: User, municipality: Municipality, year: 
         )
     audit_write(actor=actor, action="budget_open", obj=budget, changes={"year": [None, str(year)]})
     return budget
+
+
+@transaction.atomic
+def rollups_rebuild(*, budget: Budget) -> int:
+    """Recompute every summary of one budget from its ledger (after a bulk load, or to
+    repair). The result is what `_book` keeps in step entry by entry; returns the cells."""
+    lines = BudgetLine.objects.filter(budget=budget)
+    MonthlyRollup.objects.filter(line__in=lines).delete()
+    InflowRollup.objects.filter(line__in=lines).delete()
+    HouseholdSpend.objects.filter(line__in=lines).delete()
+    entries = LedgerEntry.objects.filter(line__in=lines)
+    cells: dict[tuple, dict[str, Decimal]] = {}
+    for row in entries.values("line_id", "team_id", "provider_id", "month", "kind").annotate(total=Sum("amount")):
+        key = (row["line_id"], row["team_id"], row["provider_id"], row["month"])
+        cell = cells.setdefault(key, {})
+        field = _ROLLUP_FIELD[EntryKind(row["kind"])]
+        cell[field] = cell.get(field, ZERO) + row["total"]
+    MonthlyRollup.objects.bulk_create(
+        [MonthlyRollup(line_id=k[0], team_id=k[1], provider_id=k[2], month=k[3], **v) for k, v in cells.items()],
+        batch_size=2000,
+    )
+    inflow = (
+        entries.filter(kind=EntryKind.COMMITMENT)
+        .annotate(booked=TruncMonth("booked_at"))
+        .values("line_id", "booked")
+        .annotate(total=Sum("amount"))
+    )
+    InflowRollup.objects.bulk_create(
+        [InflowRollup(line_id=r["line_id"], booked_month=r["booked"], amount=r["total"]) for r in inflow],
+        batch_size=2000,
+    )
+    spend = (
+        entries.filter(kind__in=[EntryKind.ACTUAL, EntryKind.CORRECTION], household_id__isnull=False)
+        .values("line_id", "team_id", "provider_id", "household_id")
+        .annotate(total=Sum("amount"))
+    )
+    HouseholdSpend.objects.bulk_create(
+        [
+            HouseholdSpend(
+                line_id=r["line_id"],
+                team_id=r["team_id"],
+                provider_id=r["provider_id"],
+                household_id=r["household_id"],
+                realised=r["total"],
+            )
+            for r in spend
+        ],
+        batch_size=2000,
+    )
+    return len(cells)

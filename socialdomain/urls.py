@@ -26,6 +26,7 @@ urlpatterns = [
     path("noodtoegang/", break_glass_views.break_glass, name="break_glass"),
     path("aanmeldingen/", include("intake.urls")),
     path("dossiers/", include("cases.urls")),
+    path("budget/", include("budget.urls")),
     path("beheer/", admin.site.urls),
 ]
 

@@ -225,6 +225,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
 }
 
+# Disclosure control: no dashboard or report cell stands for fewer households than this.
+DISCLOSURE_MINIMUM = env.int("DISCLOSURE_MINIMUM", default=10)
+
 # Break-glass: emergency access to a case without a share, for this many hours.
 BREAK_GLASS_HOURS = env.int("BREAK_GLASS_HOURS", default=8)
 
