@@ -19,6 +19,7 @@ from arrangements.constants import Law, Taakveld
 
 from . import services
 from .alerts import budget_check_overruns
+from .figures import household_figures_compute
 from .models import Budget, BudgetLine, LedgerEntry, TeamCeiling
 
 PROVIDERS = [
@@ -115,3 +116,4 @@ def _seed_municipality(*, municipality: Municipality, year: int) -> None:
     LedgerEntry.objects.bulk_create(entries, batch_size=2000)
     services.rollups_rebuild(budget=budget)
     budget_check_overruns(budget_id=budget.pk)
+    household_figures_compute(budget_id=budget.pk)

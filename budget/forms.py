@@ -26,9 +26,8 @@ class DashboardFilterForm(forms.Form):
 
     def __init__(self, *args, budget: Budget, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = (
-            Team.objects.filter(municipality_id=budget.municipality_id).select_related("municipality").order_by("name")
-        )  # type: ignore[attr-defined]
+        teams = Team.objects.filter(municipality_id=budget.municipality_id).select_related("municipality")
+        self.fields["team"].queryset = teams.order_by("name")  # type: ignore[attr-defined]
         self.fields["provider"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
             municipalities=budget.municipality_id
         ).order_by("name")

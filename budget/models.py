@@ -259,6 +259,28 @@ class HouseholdSpend(models.Model):
         return f"Besteding huishouden #{self.pk}"
 
 
+class HouseholdFigure(models.Model):
+    """Household-level figures of one budget, computed by the recompute task (after every
+    booking, and nightly) so that the dashboard never counts households itself: the number
+    of distinct households per law / team / provider combination (NULL = all), and for the
+    per-law rows without team and provider, how many of them account for 80 % of spending."""
+
+    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="household_figures")
+    grouping = models.CharField(max_length=24)  # which of law/team/provider this row is grouped by, e.g. "law+team"
+    law = models.CharField(max_length=16, blank=True)
+    team_id = models.BigIntegerField(null=True)
+    provider_id = models.BigIntegerField(null=True)
+    households = models.PositiveIntegerField()
+    top_households = models.PositiveIntegerField(null=True)  # households behind 80 % (per law only)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["budget", "grouping"], name="household_figure_lookup")]
+
+    def __str__(self) -> str:
+        return f"Huishoudcijfer #{self.pk}"
+
+
 class HouseholdContribution(models.Model):
     """Eigen bijdrage charged to a household in a budget year, kept against the cap."""
 

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connection
-from django.db.models import Count, DecimalField, F, Q, Sum, Value
+from django.db.models import DecimalField, F, Q, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -17,7 +16,7 @@ from accounts.models import User
 from arrangements.constants import Law
 
 from .constants import RUN_RATE_MONTHS
-from .models import Budget, BudgetLine, HouseholdSpend, InflowRollup, MonthlyRollup
+from .models import Budget, BudgetLine, InflowRollup, MonthlyRollup
 
 ZERO = Decimal("0.00")
 _MONEY: DecimalField = DecimalField(max_digits=14, decimal_places=2)
@@ -209,20 +208,21 @@ def _suppress(cells: list[Cell], *, minimum: int) -> list[Cell]:
 
 
 def breakdown(*, budget: Budget, by: str, filters: DashboardFilters, minimum: int) -> list[Cell]:
-    """Money per team, provider or law, with the number of households behind each row."""
+    """Money per team, provider or law, with the number of households behind each row
+    (from the precomputed household figures: no household is counted here)."""
+    from . import figures
+
     field = {"team": "team__name", "provider": "provider__name", "law": "line__law"}[by]
+    key = {"team": "team_id", "provider": "provider_id", "law": "line__law"}[by]
     money = (
         MonthlyRollup.objects.filter(Q(line__budget=budget) & filters.rollup_q())
-        .values(field)
+        .values(key, field)
         .annotate(remaining_sum=_sum(_REMAINING), committed_sum=_sum("committed"), realised_sum=_sum("realised"))
         .order_by(field)
     )
-    households = {
-        r[field]: r["n"]
-        for r in HouseholdSpend.objects.filter(Q(line__budget=budget) & filters.rollup_q())
-        .values(field)
-        .annotate(n=Count("household_id", distinct=True))
-    }
+    households = figures.household_counts(
+        budget=budget, by=by, law=filters.law, team_id=filters.team_id, provider_id=filters.provider_id
+    )
     labels = dict(Law.choices) if by == "law" else {}
     cells = [
         Cell(
@@ -230,7 +230,7 @@ def breakdown(*, budget: Budget, by: str, filters: DashboardFilters, minimum: in
             committed=row["committed_sum"],
             realised=row["realised_sum"],
             remaining=row["remaining_sum"],
-            households=households.get(row[field], 0),
+            households=households.get(row[key], 0),
         )
         for row in money
     ]
@@ -262,49 +262,19 @@ class Minority:
 
 
 def expensive_minority(*, budget: Budget, minimum: int, law: str | None = None) -> list[Minority]:
-    """Per law: which share of households accounts for 80 % of the realised spending.
+    """Per law: which share of households accounts for 80 % of the realised spending
+    (computed in the background by budget.figures; read here in one query)."""
+    from . import figures
 
-    One windowed query over the per-household summary (not the ledger): households sorted
-    by spending, the running total before each; a household counts while the running
-    total before it is still under 80 %.
-    """
-    sql = """
-        WITH per_household AS (
-            SELECT l.law AS law, s.household_id AS household_id, SUM(s.realised) AS spent
-            FROM budget_householdspend s JOIN budget_budgetline l ON l.id = s.line_id
-            WHERE l.budget_id = %s {law_filter}
-            GROUP BY l.law, s.household_id
-            HAVING SUM(s.realised) > 0
-        ), ranked AS (
-            SELECT law, spent,
-                   SUM(spent) OVER (PARTITION BY law ORDER BY spent DESC, household_id
-                                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before,
-                   SUM(spent) OVER (PARTITION BY law) AS total
-            FROM per_household
+    return [
+        Minority(
+            law=str(dict(Law.choices).get(row.law, row.law)),
+            households=row.households,
+            share_pct=round(100 * row.top_households / row.households) if row.households else 0,
+            suppressed=row.households < minimum,
         )
-        SELECT law, COUNT(*) AS households,
-               SUM(CASE WHEN COALESCE(before, 0) < 0.8 * total THEN 1 ELSE 0 END) AS top
-        FROM ranked GROUP BY law ORDER BY law
-    """
-    params: list[int | str] = [budget.pk]
-    law_filter = ""
-    if law:
-        law_filter = "AND l.law = %s"
-        params.append(law)
-    with connection.cursor() as cursor:
-        cursor.execute(sql.format(law_filter=law_filter), params)
-        rows = cursor.fetchall()
-    result = []
-    for law_value, households, top in rows:
-        result.append(
-            Minority(
-                law=str(dict(Law.choices).get(law_value, law_value)),
-                households=households,
-                share_pct=round(100 * top / households) if households else 0,
-                suppressed=households < minimum,
-            )
-        )
-    return result
+        for row in figures.minority(budget=budget, law=law)
+    ]
 
 
 @dataclass

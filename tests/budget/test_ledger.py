@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from budget import services
 from budget.constants import EntryKind
-from budget.models import LedgerEntry, MonthlyRollup
+from budget.models import HouseholdSpend, LedgerEntry, MonthlyRollup
 from tests.accounts.factories import OrganisationFactory, TeamFactory, UserFactory
 from tests.budget.factories import BudgetFactory, BudgetLineFactory, change
 from tests.cases.factories import HouseholdFactory
@@ -275,3 +275,13 @@ def test_rollup_equals_recomputation_from_the_ledger(ops):
             if value:
                 actual[(cell.line_id, cell.team_id, cell.provider_id, cell.month, field)] = value
     assert actual == {k: v for k, v in expected.items() if v}
+
+    spent: dict = {}
+    for e in LedgerEntry.objects.filter(line__budget=budget, kind__in=["actual", "correction"]):
+        key = (e.line_id, e.team_id, e.provider_id, e.household_id)
+        spent[key] = spent.get(key, Decimal("0")) + e.amount
+    summary = {
+        (s.line_id, s.team_id, s.provider_id, s.household_id): s.realised
+        for s in HouseholdSpend.objects.filter(line__budget=budget)
+    }
+    assert summary == spent

@@ -160,3 +160,18 @@ def test_the_dashboard_runs_a_constant_number_of_queries(client, books):
     with CaptureQueriesContext(connection) as many:
         client.get(f"/budget/{budget.uuid}/")
     assert len(many) == len(few)
+
+
+def test_the_expensive_minority_is_the_share_of_households_behind_80_percent():
+    team = TeamFactory()
+    budget = BudgetFactory(municipality=team.municipality)
+    _actual(team, household_id=1, amount="800.00", source_id=1)
+    for n in range(9):
+        _actual(team, household_id=10 + n, amount="22.22", source_id=10 + n)
+    from budget.figures import household_figures_compute
+    from budget.selectors import expensive_minority
+
+    household_figures_compute(budget_id=budget.pk)
+    (jeugd,) = expensive_minority(budget=budget, minimum=10)
+    assert (jeugd.households, jeugd.share_pct, jeugd.suppressed) == (10, 10, False)
+    assert expensive_minority(budget=budget, minimum=11)[0].suppressed
