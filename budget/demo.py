@@ -113,6 +113,20 @@ def _seed_municipality(*, municipality: Municipality, year: int) -> None:
                 if m < last_month:
                     realised = (monthly * Decimal(rng.uniform(0.9, 1.1))).quantize(Decimal("0.01"))
                     entries.append(LedgerEntry(kind="actual", amount=realised, **common))
+            if line.law == Law.WMO and n % 3 == 0:
+                # Eigen bijdrage for Wmo households (capped per household per year by the budget).
+                for m in range(1, last_month):
+                    entries.append(
+                        LedgerEntry(
+                            line=line,
+                            household_id=household_key,
+                            month=dt.date(year, m, 1),
+                            kind="income",
+                            amount=Decimal("19.00"),
+                            source_kind="demo",
+                            source_id=source,
+                        )
+                    )
     LedgerEntry.objects.bulk_create(entries, batch_size=2000)
     services.rollups_rebuild(budget=budget)
     budget_check_overruns(budget_id=budget.pk)

@@ -6,17 +6,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db.models import DecimalField, F, Q, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from accounts.models import User
 from arrangements.constants import Law
 
 from .constants import RUN_RATE_MONTHS
-from .models import Budget, BudgetLine, InflowRollup, MonthlyRollup
+from .models import Budget, BudgetLine, InflowRollup, MonthlyRollup, TeamCeiling
 
 ZERO = Decimal("0.00")
 _MONEY: DecimalField = DecimalField(max_digits=14, decimal_places=2)
@@ -91,20 +93,33 @@ def run_rates(*, budget: Budget, today: dt.date | None = None) -> dict[int, Deci
     return {r["line_id"]: (r["total"] / RUN_RATE_MONTHS).quantize(Decimal("0.01")) for r in rows}
 
 
-def line_positions(*, budget: Budget, today: dt.date | None = None) -> list[Position]:
-    """Per line: budget, committed, realised, remaining, forecast to year end. Two queries."""
+def line_positions(
+    *, budget: Budget, today: dt.date | None = None, team_id: int | None = None, provider_id: int | None = None
+) -> list[Position]:
+    """Per line: budget, committed, realised, remaining, forecast to year end. Two queries.
+
+    With a team or provider filter the money columns are that team's or provider's part of
+    the line; the forecast then has no run-rate term (new inflow is not known per team or
+    provider in advance), so it is realised + still committed.
+    """
+    cell = Q()
+    if team_id:
+        cell &= Q(rollups__team_id=team_id)
+    if provider_id:
+        cell &= Q(rollups__provider_id=provider_id)
+
+    def total(expr: Any) -> Coalesce:
+        return Coalesce(Sum(expr, filter=cell), Value(ZERO), output_field=_MONEY)
+
     lines = BudgetLine.objects.filter(budget=budget).annotate(
-        committed=_sum("rollups__committed"),
-        realised=_sum("rollups__realised"),
-        income=_sum("rollups__income"),
+        committed=total("rollups__committed"),
+        realised=total("rollups__realised"),
+        income=total("rollups__income"),
         reallocated=_sum("rollups__reallocated"),
-        remaining=Coalesce(
-            Sum(Greatest(F("rollups__committed") - F("rollups__realised"), Value(ZERO), output_field=_MONEY)),
-            Value(ZERO),
-            output_field=_MONEY,
-        ),
+        remaining=total(Greatest(F("rollups__committed") - F("rollups__realised"), Value(ZERO), output_field=_MONEY)),
     )
-    rates = run_rates(budget=budget, today=today)
+    filtered = bool(team_id or provider_id)
+    rates = {} if filtered else run_rates(budget=budget, today=today)
     left = months_left(budget=budget, today=today)
     positions = []
     for line in lines:
@@ -249,8 +264,38 @@ def monthly_series(*, budget: Budget, filters: DashboardFilters) -> list[dict]:
     for m in range(1, 13):
         month = dt.date(budget.year, m, 1)
         row = rows.get(month, {})
-        series.append({"month": month, "committed": row.get("committed", ZERO), "realised": row.get("realised", ZERO)})
+        series.append(
+            {
+                "month": month,
+                "label": date_format(month, "F").capitalize(),
+                "committed": row.get("committed", ZERO),
+                "realised": row.get("realised", ZERO),
+            }
+        )
     return series
+
+
+@dataclass(frozen=True)
+class TeamRoom:
+    """A team's ceiling in a budget year and what is left under it (None: no ceiling)."""
+
+    ceiling: Decimal | None
+    committed: Decimal
+
+    @property
+    def room(self) -> Decimal | None:
+        return None if self.ceiling is None else max(self.ceiling - self.committed, ZERO)
+
+
+def team_room(*, team_id: int, municipality_id: int, year: int) -> TeamRoom:
+    """What the regisseur sees before granting: the team's remaining room (two queries)."""
+    ceiling = TeamCeiling.objects.filter(
+        budget__municipality_id=municipality_id, budget__year=year, team_id=team_id
+    ).first()
+    committed = MonthlyRollup.objects.filter(
+        line__budget__municipality_id=municipality_id, line__budget__year=year, team_id=team_id
+    ).aggregate(s=_sum("committed"))["s"]
+    return TeamRoom(ceiling=ceiling.amount if ceiling else None, committed=committed)
 
 
 @dataclass(frozen=True)
@@ -281,6 +326,7 @@ def expensive_minority(*, budget: Budget, minimum: int, law: str | None = None) 
 class Dashboard:
     budget: Budget
     filters: DashboardFilters
+    team_room: TeamRoom | None
     lines: list[Position]
     total: Position
     months: list[dict]
@@ -295,12 +341,19 @@ def dashboard(*, budget: Budget, filters: DashboardFilters, today: dt.date | Non
     """Everything the controller's dashboard shows, from the summaries only (about ten
     queries, whatever the number of arrangements and declaration lines)."""
     minimum = settings.DISCLOSURE_MINIMUM
-    lines = [p for p in line_positions(budget=budget, today=today) if not filters.law or p.line.law == filters.law]  # type: ignore[union-attr]
+    positions = line_positions(budget=budget, today=today, team_id=filters.team_id, provider_id=filters.provider_id)
+    lines = [p for p in positions if not filters.law or (p.line is not None and p.line.law == filters.law)]
     # The lines at risk first: the highest forecast against budget on top.
     lines.sort(key=lambda p: -(p.forecast_pct or 0))
+    room = (
+        team_room(team_id=filters.team_id, municipality_id=budget.municipality_id, year=budget.year)
+        if filters.team_id
+        else None
+    )
     return Dashboard(
         budget=budget,
         filters=filters,
+        team_room=room,
         lines=lines,
         total=total_position(positions=lines),
         months=monthly_series(budget=budget, filters=filters),

@@ -4,6 +4,7 @@ Only controllers of the budget's municipality get here; anyone else (another
 municipality's controller included) gets 404, the same as for a missing budget.
 """
 
+from decimal import Decimal
 from uuid import UUID
 
 from django.http import Http404, HttpResponse
@@ -45,11 +46,13 @@ def dashboard(request: HtmxAuthenticatedHttpRequest, uuid: UUID) -> HttpResponse
         "d": data,
         "years": selectors.budget_list_for_user(user=request.user).filter(municipality_id=budget.municipality_id),
         "chart": {
-            "labels": [m["month"].strftime("%m-%Y") for m in data.months],
+            "labels": [m["label"] for m in data.months],
             "committed": [float(m["committed"]) for m in data.months],
             "realised": [float(m["realised"]) for m in data.months],
+            "budget": [float(data.total.budget / 12) for _m in data.months],
         },
         "query": request.GET.urlencode(),
+        "monthly_budget": (data.total.budget / 12).quantize(Decimal("0.01")),
     }
     template = "budget/_dashboard_body.html" if request.htmx else "budget/dashboard.html"
     return render(request, template, context)

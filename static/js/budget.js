@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   function draw() {
-    var canvas = document.getElementById("budget-months-chart");
+    var canvas = document.querySelector("canvas.budget-months-chart");
     var source = document.getElementById("budget-months-data");
     if (!canvas || !source || typeof window.Chart === "undefined") { return; }
     var data = JSON.parse(source.textContent);
@@ -14,7 +14,9 @@
         labels: data.labels,
         datasets: [
           { label: "Verplicht", data: data.committed, backgroundColor: "#1d4f91" },
-          { label: "Gerealiseerd", data: data.realised, backgroundColor: "#c05a00" }
+          { label: "Gerealiseerd", data: data.realised, backgroundColor: "#c05a00" },
+          { label: "Budget per maand (1/12)", data: data.budget, type: "line", borderColor: "#1a1a1a",
+            backgroundColor: "#1a1a1a", pointRadius: 0, borderDash: [6, 4] }
         ]
       },
       options: { responsive: true, animation: false, plugins: { legend: { position: "bottom" } } }
