@@ -49,12 +49,16 @@ ORGANISATIONS = [
 
 FUNCTIONAL_ADMIN_GROUP = "Functioneel beheer"
 FUNCTIONAL_ADMIN_MODELS = ["municipality", "team", "membership", "user", "organisation", "auditevent"]
+# The single budget: staff keep budgets, lines, ceilings and reallocations, and enter actuals.
+FUNCTIONAL_ADMIN_BUDGET_MODELS = ["budget", "budgetline", "teamceiling", "reallocation", "ledgerentry"]
 
 
 def functional_admin_group() -> Group:
     group, _ = Group.objects.get_or_create(name=FUNCTIONAL_ADMIN_GROUP)
     perms = Permission.objects.filter(
         content_type__app_label__in=["accounts", "audit"], content_type__model__in=FUNCTIONAL_ADMIN_MODELS
+    ) | Permission.objects.filter(
+        content_type__app_label="budget", content_type__model__in=FUNCTIONAL_ADMIN_BUDGET_MODELS
     )
     group.permissions.set(perms)
     return group

@@ -32,6 +32,7 @@ urlpatterns = [
     path("vragenlijst/antwoorden/", plan_views.questionnaire_answer, name="questionnaire_answer"),
     path("vragenlijst/<uuid:token>/", plan_views.questionnaire_link, name="questionnaire_link"),
     path("", include("arrangements.urls")),
+    path("budget/", include("budget.urls")),
     path("beheer/", admin.site.urls),
 ]
 

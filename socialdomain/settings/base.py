@@ -230,12 +230,19 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "warn-overdue-escalations": {"task": "arrangements.tasks.warn_overdue_escalations", "schedule": 3600.0},
     "mark-due-reviews": {"task": "arrangements.tasks.mark_due_reviews", "schedule": 3600.0},
     "revoke-lapsed-expert-access": {"task": "arrangements.tasks.revoke_lapsed_expert_access", "schedule": 900.0},
+    "budget-recompute-nightly": {
+        "task": "budget.tasks.budget_recompute_open",
+        "schedule": crontab(hour=2, minute=15),
+    },
 }
 
 # Arrangements: the expert team's response deadline (working days; safety: the same day)
 # and the longest an expert's access through one escalation lasts (checked at read time).
 ESCALATION_DEADLINE_WORKING_DAYS = env.int("ESCALATION_DEADLINE_WORKING_DAYS", default=5)
 EXPERT_ACCESS_MAX_DAYS = env.int("EXPERT_ACCESS_MAX_DAYS", default=90)
+
+# Disclosure control: no dashboard or report cell stands for fewer households than this.
+DISCLOSURE_MINIMUM = env.int("DISCLOSURE_MINIMUM", default=10)
 
 # Break-glass: emergency access to a case without a share, for this many hours.
 BREAK_GLASS_HOURS = env.int("BREAK_GLASS_HOURS", default=8)
