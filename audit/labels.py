@@ -8,6 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 ACTION_LABELS = {
     "read": _("Ingezien"),
+    "budget_actual_book": _("Realisatie geboekt"),
+    "budget_reallocation_request": _("Herschikking aangevraagd"),
+    "budget_reallocation_decide": _("Over herschikking besloten"),
+    "budget_close": _("Begrotingsjaar afgesloten"),
+    "budget_open": _("Begrotingsjaar geopend"),
     "case_open": _("Dossier geopend"),
     "case_update": _("Dossier bijgewerkt"),
     "case_close": _("Dossier gesloten"),

@@ -7,5 +7,6 @@ app_name = "budget"
 urlpatterns = [
     path("", views.dashboard_home, name="dashboard"),
     path("<uuid:uuid>/", views.dashboard, name="detail"),
-    path("<uuid:uuid>/export.<str:fmt>", views.export, name="export"),
+    path("<uuid:uuid>/export.xlsx", views.export, {"fmt": "xlsx"}, name="export_xlsx"),
+    path("<uuid:uuid>/export.csv", views.export, {"fmt": "csv"}, name="export_csv"),
 ]
