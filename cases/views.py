@@ -22,7 +22,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.models import Team, User
 from intake import selectors as intake_selectors
 from socialdomain.audit import audit_read
-from socialdomain.forms import add_service_errors
+from socialdomain.forms import (
+    ALREADY_SAVED,
+    DuplicateSubmission,
+    add_service_errors,
+    form_submitted_once,
+    labelled_errors,
+)
 from socialdomain.http import AuthenticatedHttpRequest, HtmxAuthenticatedHttpRequest
 
 from . import breakglass, forms, permissions, selectors, services
@@ -118,19 +124,24 @@ def case_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            case = services.case_open_for_new_household(
-                actor=request.user,
-                team=data["team"],
-                regisseur=data["regisseur"],
-                line=data["line"],
-                household_name=data["household_name"],
-                household_address=data["household_address"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                birth_date=data["birth_date"],
-                role=data["role"],
-                bsn=data["bsn"],
-            )
+            with form_submitted_once(form=form, user=request.user) as once:
+                case = services.case_open_for_new_household(
+                    actor=request.user,
+                    team=data["team"],
+                    regisseur=data["regisseur"],
+                    line=data["line"],
+                    household_name=data["household_name"],
+                    household_address=data["household_address"],
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    birth_date=data["birth_date"],
+                    role=data["role"],
+                    bsn=data["bsn"],
+                )
+                once.result_url = reverse("cases:detail", kwargs={"uuid": case.uuid})
+        except DuplicateSubmission as dup:
+            messages.info(request, ALREADY_SAVED)
+            return redirect(dup.result_url or "cases:list")
         except ValidationError as exc:
             add_service_errors(form, exc)
         except PermissionDenied:
@@ -176,6 +187,11 @@ def case_detail(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
     return render(request, "cases/case_detail.html", context)
 
 
+def _without_token(form) -> dict:  # type: ignore[no-untyped-def]
+    """The cleaned data for the service: the one-time token is the view's business."""
+    return {k: v for k, v in form.cleaned_data.items() if k != "form_token"}
+
+
 def _form_page(request: AuthenticatedHttpRequest, case: Case, form, title: str) -> HttpResponse:  # type: ignore[no-untyped-def]
     return render(request, "cases/form.html", {"form": form, "title": title, "case": case})
 
@@ -203,7 +219,12 @@ def member_add(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     form = forms.MemberAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.member_add_to_case(actor=request.user, case=case, **form.cleaned_data)
+            with form_submitted_once(form=form, user=request.user) as once:
+                services.member_add_to_case(actor=request.user, case=case, **_without_token(form))
+                once.result_url = reverse("cases:detail", kwargs={"uuid": case.uuid})
+        except DuplicateSubmission as dup:
+            messages.info(request, ALREADY_SAVED)
+            return redirect(dup.result_url)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -237,7 +258,12 @@ def network_add(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     form = forms.NetworkContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.network_contact_add(actor=request.user, case=case, **form.cleaned_data)
+            with form_submitted_once(form=form, user=request.user) as once:
+                services.network_contact_add(actor=request.user, case=case, **_without_token(form))
+                once.result_url = reverse("cases:detail", kwargs={"uuid": case.uuid})
+        except DuplicateSubmission as dup:
+            messages.info(request, ALREADY_SAVED)
+            return redirect(dup.result_url)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -252,7 +278,12 @@ def consent_add(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     form = forms.ConsentForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:
-            services.consent_record(actor=request.user, case=case, **form.cleaned_data)
+            with form_submitted_once(form=form, user=request.user) as once:
+                services.consent_record(actor=request.user, case=case, **_without_token(form))
+                once.result_url = reverse("cases:detail", kwargs={"uuid": case.uuid})
+        except DuplicateSubmission as dup:
+            messages.info(request, ALREADY_SAVED)
+            return redirect(dup.result_url)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -329,14 +360,25 @@ def case_close(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
 @case_view(write=True)
 def note_add(request: HtmxAuthenticatedHttpRequest, case: Case) -> HttpResponse:
     form = forms.NoteForm(request.POST)
+    duplicate = False
     if form.is_valid():
-        services.note_add(actor=request.user, case=case, text=form.cleaned_data["text"])
-        form = forms.NoteForm()
+        try:
+            with form_submitted_once(form=form, user=request.user) as once:
+                services.note_add(actor=request.user, case=case, text=form.cleaned_data["text"])
+                once.result_url = reverse("cases:detail", kwargs={"uuid": case.uuid})
+        except DuplicateSubmission:
+            duplicate = True
+            messages.info(request, ALREADY_SAVED)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        if not form.errors:
+            form = forms.NoteForm()
     if request.htmx:
         context = {"case": case, "timeline": selectors.case_timeline(case=case), "note_form": form, "can_write": True}
         return render(request, "cases/_timeline.html", context)
-    if form.is_bound and form.errors:
-        messages.error(request, _("De notitie is leeg en niet opgeslagen."))
+    if form.is_bound and form.errors and not duplicate:
+        errors = " ".join(labelled_errors(form))
+        messages.error(request, _("De notitie is niet opgeslagen: %(errors)s") % {"errors": errors})
     return redirect("cases:detail", uuid=case.uuid)
 
 

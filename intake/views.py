@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -23,7 +24,13 @@ from cases import permissions as case_permissions
 from cases import selectors as case_selectors
 from cases.access import case_view
 from cases.models import Case
-from socialdomain.forms import add_service_errors
+from socialdomain.forms import (
+    ALREADY_SAVED,
+    DuplicateSubmission,
+    add_service_errors,
+    form_submitted_once,
+    labelled_errors,
+)
 from socialdomain.http import AuthenticatedHttpRequest
 
 from . import selectors, services
@@ -82,16 +89,21 @@ def signal_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in person_forms):
         persons = [p for p in (f.to_input() for f in person_forms) if p is not None]
         try:
-            signal = services.signal_create(
-                actor=request.user,
-                team=form.cleaned_data["team"],
-                source=form.cleaned_data["source"],
-                question=form.cleaned_data["question"],
-                reporter_name=form.cleaned_data["reporter_name"],
-                reporter_contact=form.cleaned_data["reporter_contact"],
-                received_on=form.cleaned_data["received_on"],
-                persons=persons,
-            )
+            with form_submitted_once(form=form, user=request.user) as once:
+                signal = services.signal_create(
+                    actor=request.user,
+                    team=form.cleaned_data["team"],
+                    source=form.cleaned_data["source"],
+                    question=form.cleaned_data["question"],
+                    reporter_name=form.cleaned_data["reporter_name"],
+                    reporter_contact=form.cleaned_data["reporter_contact"],
+                    received_on=form.cleaned_data["received_on"],
+                    persons=persons,
+                )
+                once.result_url = reverse("intake:signal_detail", kwargs={"uuid": signal.uuid})
+        except DuplicateSubmission as dup:
+            messages.info(request, ALREADY_SAVED)
+            return redirect(dup.result_url or "intake:inbox")
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -265,7 +277,7 @@ def gesprek_draft(request: AuthenticatedHttpRequest, case: Case, uuid: UUID) -> 
     gesprek = _gesprek_in(case, uuid)
     form = _gesprek_form(gesprek, request.POST)
     if not form.is_valid():
-        errors = [e for errs in form.errors.values() for e in errs]
+        errors = labelled_errors(form)  # named after their fields: the status line is away from them
         return render(request, "intake/_draft_status.html", {"errors": errors}, status=422)
     try:
         saved = _save(request, gesprek, form, final=False)
