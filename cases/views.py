@@ -105,7 +105,10 @@ def case_list(request: HtmxAuthenticatedHttpRequest) -> HttpResponse:
         page_number = request.GET.get("pagina")
     page: Page[Case] = Paginator(_filtered_cases(request.user, form), PAGE_SIZE).get_page(page_number)
     template = "cases/_case_table.html" if request.htmx else "cases/case_list.html"
-    return render(request, template, {"form": form, "page": page})
+    # Refused filters (a search term over its maximum) are said above the table, which is
+    # all that htmx replaces; the list is then shown unfiltered.
+    filter_errors = labelled_errors(form) if form.is_bound and not form.is_valid() else []
+    return render(request, template, {"form": form, "page": page, "filter_errors": filter_errors})
 
 
 def team_overview(request: AuthenticatedHttpRequest) -> HttpResponse:

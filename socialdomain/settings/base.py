@@ -68,6 +68,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "socialdomain.urls"
+# A form without (or with a stale) CSRF token: a Dutch page, not Django's English one.
+CSRF_FAILURE_VIEW = "socialdomain.errors.csrf_failure"
 WSGI_APPLICATION = "socialdomain.wsgi.application"
 ASGI_APPLICATION = "socialdomain.asgi.application"
 
