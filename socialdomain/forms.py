@@ -1,6 +1,7 @@
 """Form helpers shared by the apps' views: service errors on the form, the input policy
 (`InputPolicyMixin`) and the one-time form token (`FormTokenMixin`, `form_submitted_once`)."""
 
+import datetime
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,6 +11,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .validators import NoControlCharactersValidator
@@ -158,3 +160,19 @@ def labelled_errors(form: forms.BaseForm) -> list[str]:
             continue
         lines += [f"{field.label or name}: {e}" for e in errors]
     return lines
+
+
+# A double submit comes seconds apart; a tab reopened the next day renders a new token.
+FORM_TOKEN_TTL = datetime.timedelta(days=2)
+
+
+def form_submissions_purge(*, older_than: datetime.timedelta = FORM_TOKEN_TTL) -> int:
+    """Delete used form tokens older than `older_than` (the beat task; safe to run twice).
+
+    After that a replay of such an old form is saved again as a new record: by then
+    it is a deliberate new submit, not a double click.
+    """
+    from accounts.models import FormSubmission
+
+    deleted, _per_model = FormSubmission.objects.filter(created_at__lt=timezone.now() - older_than).delete()
+    return deleted

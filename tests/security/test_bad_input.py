@@ -615,3 +615,15 @@ def test_hole12_a_form_without_csrf_token_gets_a_dutch_403_and_saves_nothing(cas
     assert '<html lang="nl"' in html and "Formulier niet verstuurd" in html
     assert "CSRF verification failed" not in html
     assert not CaseNote.objects.exists()
+
+
+def test_hole12_used_form_tokens_are_purged_by_the_beat_task_on_a_real_worker(celery_worker, regisseur):
+    from accounts.models import FormSubmission
+    from accounts.tasks import purge_form_submissions
+
+    old = FormSubmission.objects.create(user=regisseur, token=uuid.uuid4())
+    FormSubmission.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=3))
+    fresh = FormSubmission.objects.create(user=regisseur, token=uuid.uuid4())
+    assert purge_form_submissions.delay().get(timeout=15) == 1
+    assert list(FormSubmission.objects.values_list("pk", flat=True)) == [fresh.pk]
+    assert purge_form_submissions.delay().get(timeout=15) == 0  # safe to run twice
