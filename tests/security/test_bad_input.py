@@ -627,3 +627,13 @@ def test_hole12_used_form_tokens_are_purged_by_the_beat_task_on_a_real_worker(ce
     assert purge_form_submissions.delay().get(timeout=15) == 1
     assert list(FormSubmission.objects.values_list("pk", flat=True)) == [fresh.pk]
     assert purge_form_submissions.delay().get(timeout=15) == 0  # safe to run twice
+
+
+def test_hole12_the_reassign_service_refuses_a_bad_note_and_changes_nothing(case, make_user, team):
+    leader = make_user(Role.TEAMLEIDER, team=team)
+    other = make_user(Role.REGISSEUR, team=team)
+    for note in ("x" * 501, f"Overdracht{RLO}"):
+        with pytest.raises(ValidationError):
+            case_services.case_reassign(actor=leader, case=case, regisseur=other, reason="expertise", note=note)
+        case.refresh_from_db()
+        assert case.regisseur_id != other.pk
