@@ -208,10 +208,16 @@ def test_hole12_services_refuse_control_characters_too(case, regisseur):
     with pytest.raises(ValidationError):
         case_services.network_contact_add(actor=regisseur, case=case, name=f"A{RLO}B", relation="relative")
     with pytest.raises(ValidationError):
-        case_services.person_get_or_create(
-            actor=regisseur, first_name="A\u2066", last_name="B", birth_date=datetime.date(1990, 1, 1)
+        case_services.member_add_to_case(
+            actor=regisseur,
+            case=case,
+            first_name="A\u2066",
+            last_name="B",
+            birth_date=datetime.date(1990, 1, 1),
+            role="child",
         )
     assert not CaseNote.objects.exists() and not NetworkContact.objects.exists()
+    assert not Person.objects.filter(last_name="B").exists()
 
 
 def test_hole12_the_validator_names_the_character_and_its_position():
@@ -258,10 +264,10 @@ def test_hole12_a_consent_dated_1800_is_refused(logged_in, case):
     assert _counts() == before
 
 
-def test_hole12_services_refuse_impossible_dates(team, regisseur):
+def test_hole12_services_refuse_impossible_dates(team, regisseur, case):
     with pytest.raises(ValidationError):
-        case_services.person_get_or_create(
-            actor=regisseur, first_name="A", last_name="B", birth_date=datetime.date(1, 1, 1)
+        case_services.member_add_to_case(
+            actor=regisseur, case=case, first_name="A", last_name="B", birth_date=datetime.date(1, 1, 1), role="child"
         )
     with pytest.raises(ValidationError):
         intake_services.signal_create(
