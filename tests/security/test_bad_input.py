@@ -643,3 +643,49 @@ def test_hole12_the_reassign_service_refuses_a_bad_note_and_changes_nothing(case
             case_services.case_reassign(actor=leader, case=case, regisseur=other, reason="expertise", note=note)
         case.refresh_from_db()
         assert case.regisseur_id != other.pk
+
+
+@pytest.mark.parametrize(
+    ("url_name", "data", "field"),
+    [
+        ("close", {"outcome": "goal_reached", "reason": f"Doel{RLO} bereikt"}, "reason"),
+        ("member_edit", {"role": "parent", "phone": f"06{RLO}12345678", "email": ""}, "phone"),
+    ],
+)
+def test_hole12_control_characters_are_refused_on_the_other_case_forms(logged_in, case, url_name, data, field):
+    kwargs = {"uuid": case.uuid}
+    if url_name == "member_edit":
+        kwargs["person_uuid"] = case.household.members.first().person.uuid
+    before = _counts()
+    response = logged_in.post(reverse(f"cases:{url_name}", kwargs=kwargs), data)
+    _refused(response, CONTROL_MESSAGE)
+    assert CONTROL_MESSAGE in str(response.context["form"].errors[field])
+    assert _counts() == before
+    case.refresh_from_db()
+    assert case.is_open
+
+
+def test_hole12_a_triage_note_with_a_bidi_override_is_refused(logged_in, unlinked_signal):
+    response = logged_in.post(
+        reverse("intake:signal_detail", args=[unlinked_signal.uuid]),
+        {"route": "advice", "advice_outcome": "information", "note": f"Advies{RLO} gegeven"},
+    )
+    _refused(response, CONTROL_MESSAGE)
+    unlinked_signal.refresh_from_db()
+    assert unlinked_signal.status == "new" and unlinked_signal.triage_note == ""
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "1800-01-01"])
+def test_hole12_a_meldcode_step_dated_long_ago_is_refused(logged_in, regisseur, team, value):
+    signal = intake_services.signal_create(
+        actor=regisseur,
+        team=team,
+        source=SignalSource.SCHOOL,
+        question="Zorg om veiligheid",
+        received_on=TODAY() - datetime.timedelta(days=5),
+        persons=[intake_services.PersonInput(first_name="Kim", last_name="Veld", birth_date=datetime.date(1985, 1, 1))],
+    )
+    case = intake_services.signal_triage(actor=regisseur, signal=signal, route="safety", regisseur=regisseur).case
+    response = logged_in.post(reverse("intake:meldcode_steps", kwargs={"case_uuid": case.uuid}), {"step_1": value})
+    _refused(response, "De datum ligt vóór 1 januari 2015")
+    assert not case.meldcode_steps.filter(done_on__isnull=False).exists()
