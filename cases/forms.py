@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.constants import Role
 from accounts.models import Organisation, Team, User
+from socialdomain import validators
+from socialdomain.forms import FormTokenMixin, InputPolicyMixin
 
 from . import permissions
 from .bsn import clean_bsn
@@ -28,10 +30,16 @@ from .models import HouseholdMember
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(InputPolicyMixin, forms.Form):
     SORTS = [("recent", _("Laatst gewijzigd")), ("number", _("Dossiernummer"))]
 
-    q = forms.CharField(label=_("Zoeken"), required=False, help_text=_("Dossiernummer of naam van het huishouden"))
+    # Bounded: a 100 000-character term is no search (and SQLite refuses it: "LIKE or GLOB pattern too complex").
+    q = forms.CharField(
+        label=_("Zoeken"),
+        required=False,
+        max_length=validators.SEARCH_MAX,
+        help_text=_("Dossiernummer of naam van het huishouden"),
+    )
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Alle")), *CaseStatus.choices])
     line = forms.ChoiceField(label=_("Lijn"), required=False, choices=[("", _("Alle")), *Line.choices])
     team = forms.ModelChoiceField(label=_("Team"), required=False, queryset=Team.objects.none(), empty_label=_("Alle"))
@@ -43,10 +51,10 @@ class CaseFilterForm(forms.Form):
         team_field.queryset = Team.objects.filter(memberships__user=user).distinct().order_by("name")
 
 
-class PersonFieldsMixin(forms.Form):
+class PersonFieldsMixin(InputPolicyMixin, FormTokenMixin, forms.Form):
     first_name = forms.CharField(label=_("Voornaam"), max_length=100)
     last_name = forms.CharField(label=_("Achternaam"), max_length=150)
-    birth_date = forms.DateField(label=_("Geboortedatum"), widget=DATE_WIDGET)
+    birth_date = forms.DateField(label=_("Geboortedatum"), widget=DATE_WIDGET, validators=[validators.BIRTH_DATE])
     bsn = forms.CharField(
         label=_("BSN"),
         required=False,
@@ -111,7 +119,7 @@ class CaseOpenForm(PersonFieldsMixin):
         return data
 
 
-class CaseEditForm(forms.Form):
+class CaseEditForm(InputPolicyMixin, forms.Form):
     household_name = forms.CharField(label=_("Naam huishouden"), max_length=150)
     household_address = forms.CharField(label=_("Adres"), max_length=200, required=False)
     line = forms.ChoiceField(label=_("Lijn"), choices=Line.choices)
@@ -121,18 +129,18 @@ class MemberAddForm(PersonFieldsMixin):
     pass
 
 
-class MemberEditForm(forms.Form):
+class MemberEditForm(InputPolicyMixin, forms.Form):
     role = forms.ChoiceField(label=_("Rol in huishouden"), choices=MemberRole.choices)
     phone = forms.CharField(label=_("Telefoon"), max_length=30, required=False)
-    email = forms.EmailField(label=_("E-mail"), required=False)
+    email = forms.EmailField(label=_("E-mail"), max_length=254, required=False)
 
 
-class NetworkContactForm(forms.Form):
+class NetworkContactForm(InputPolicyMixin, FormTokenMixin, forms.Form):
     name = forms.CharField(label=_("Naam"), max_length=150)
     relation = forms.ChoiceField(label=_("Relatie"), choices=NetworkRelation.choices)
     organisation = forms.CharField(label=_("Organisatie"), max_length=150, required=False)
     phone = forms.CharField(label=_("Telefoon"), max_length=30, required=False)
-    email = forms.EmailField(label=_("E-mail"), required=False)
+    email = forms.EmailField(label=_("E-mail"), max_length=254, required=False)
     note = forms.CharField(label=_("Toelichting"), max_length=300, required=False)
 
 
@@ -143,7 +151,7 @@ class MemberChoiceField(forms.ModelChoiceField):
         return f"{obj.person.full_name} ({obj.get_role_display()})"
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(InputPolicyMixin, FormTokenMixin, forms.Form):
     member = MemberChoiceField(label=_("Gezinslid"), queryset=HouseholdMember.objects.none())
     purpose = forms.ChoiceField(label=_("Doel"), choices=ConsentPurpose.choices)
     organisation = forms.ModelChoiceField(label=_("Organisatie"), queryset=Organisation.objects.none(), required=False)
@@ -153,7 +161,9 @@ class ConsentForm(forms.Form):
         coerce=lambda v: v == "1",
     )
     method = forms.ChoiceField(label=_("Hoe"), choices=ConsentMethod.choices)
-    date = forms.DateField(label=_("Datum"), widget=DATE_WIDGET, initial=timezone.localdate)
+    date = forms.DateField(
+        label=_("Datum"), widget=DATE_WIDGET, initial=timezone.localdate, validators=[validators.PAST_EVENT_DATE]
+    )
 
     def __init__(self, *args, case, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -169,7 +179,7 @@ class ConsentForm(forms.Form):
         return value
 
 
-class ShareForm(forms.Form):
+class ShareForm(InputPolicyMixin, forms.Form):
     user = forms.ModelChoiceField(label=_("Collega"), queryset=User.objects.none(), required=False)
     team = forms.ModelChoiceField(label=_("Of een heel team"), queryset=Team.objects.none(), required=False)
     access = forms.ChoiceField(label=_("Toegang"), choices=Access.choices, initial=Access.READ)
@@ -187,7 +197,7 @@ class ShareForm(forms.Form):
         return data
 
 
-class ReassignForm(forms.Form):
+class ReassignForm(InputPolicyMixin, forms.Form):
     regisseur = forms.ModelChoiceField(label=_("Nieuwe regisseur"), queryset=User.objects.none())
     reason = forms.ChoiceField(
         label=_("Reden"),
@@ -207,12 +217,12 @@ class ReassignForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["regisseur"]).queryset = regisseurs
 
 
-class CloseForm(forms.Form):
+class CloseForm(InputPolicyMixin, forms.Form):
     outcome = forms.ChoiceField(label=_("Uitkomst"), choices=CaseOutcome.choices)
     reason = forms.CharField(
         label=_("Toelichting"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class NoteForm(forms.Form):
-    text = forms.CharField(label=_("Notitie"), widget=forms.Textarea(attrs={"rows": 3}))
+class NoteForm(InputPolicyMixin, FormTokenMixin, forms.Form):
+    text = forms.CharField(label=_("Notitie"), max_length=validators.NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3}))

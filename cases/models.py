@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from socialdomain import validators as v
 from socialdomain.authz import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from . import bsn as bsn_crypto
@@ -38,14 +39,14 @@ class Person(models.Model):
     municipality = models.ForeignKey(
         "accounts.Municipality", on_delete=models.PROTECT, related_name="persons", verbose_name=_("gemeente")
     )
-    first_name = models.CharField(_("voornaam"), max_length=100)
-    last_name = models.CharField(_("achternaam"), max_length=150)
-    birth_date = models.DateField(_("geboortedatum"))
+    first_name = models.CharField(_("voornaam"), max_length=100, validators=[v.no_control_characters])
+    last_name = models.CharField(_("achternaam"), max_length=150, validators=[v.no_control_characters])
+    birth_date = models.DateField(_("geboortedatum"), validators=[v.BIRTH_DATE])
     bsn_encrypted = models.TextField(_("BSN (versleuteld)"), blank=True, editable=False)
     bsn_index = models.CharField(max_length=64, null=True, blank=True, editable=False)
-    phone = models.CharField(_("telefoon"), max_length=30, blank=True)
+    phone = models.CharField(_("telefoon"), max_length=30, blank=True, validators=[v.no_control_characters])
     email = models.EmailField(_("e-mail"), blank=True)
-    address = models.CharField(_("adres"), max_length=200, blank=True)
+    address = models.CharField(_("adres"), max_length=200, blank=True, validators=[v.no_control_characters])
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -93,8 +94,10 @@ class Household(models.Model):
     municipality = models.ForeignKey(
         "accounts.Municipality", on_delete=models.PROTECT, related_name="households", verbose_name=_("gemeente")
     )
-    name = models.CharField(_("naam"), max_length=150, help_text=_("Bijvoorbeeld: gezin De Vries."))
-    address = models.CharField(_("adres"), max_length=200, blank=True)
+    name = models.CharField(
+        _("naam"), max_length=150, help_text=_("Bijvoorbeeld: gezin De Vries."), validators=[v.no_control_characters]
+    )
+    address = models.CharField(_("adres"), max_length=200, blank=True, validators=[v.no_control_characters])
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -125,12 +128,12 @@ class NetworkContact(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="network")
-    name = models.CharField(_("naam"), max_length=150)
+    name = models.CharField(_("naam"), max_length=150, validators=[v.no_control_characters])
     relation = models.CharField(_("relatie"), max_length=16, choices=NetworkRelation.choices)
-    organisation = models.CharField(_("organisatie"), max_length=150, blank=True)
-    phone = models.CharField(_("telefoon"), max_length=30, blank=True)
+    organisation = models.CharField(_("organisatie"), max_length=150, blank=True, validators=[v.no_control_characters])
+    phone = models.CharField(_("telefoon"), max_length=30, blank=True, validators=[v.no_control_characters])
     email = models.EmailField(_("e-mail"), blank=True)
-    note = models.CharField(_("toelichting"), max_length=300, blank=True)
+    note = models.CharField(_("toelichting"), max_length=300, blank=True, validators=[v.no_control_characters])
 
     class Meta:
         verbose_name = _("netwerkcontact")
@@ -165,7 +168,9 @@ class Case(models.Model):
     opened_on = models.DateField(_("geopend op"), default=timezone.localdate)
     closed_on = models.DateField(_("gesloten op"), null=True, blank=True)
     outcome = models.CharField(_("uitkomst"), max_length=16, choices=CaseOutcome.choices, blank=True)
-    close_reason = models.CharField(_("toelichting bij sluiten"), max_length=500, blank=True)
+    close_reason = models.CharField(
+        _("toelichting bij sluiten"), max_length=500, blank=True, validators=[v.no_control_characters_multiline]
+    )
     safety_flag = models.BooleanField(_("veiligheidssignaal"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -228,7 +233,9 @@ class RegisseurChange(models.Model):
     )
     to_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(_("reden"), max_length=16, choices=RegisseurChangeReason.choices)
-    note = models.CharField(_("toelichting"), max_length=500, blank=True)
+    note = models.CharField(
+        _("toelichting"), max_length=500, blank=True, validators=[v.no_control_characters_multiline]
+    )
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     changed_at = models.DateTimeField(auto_now_add=True)
 
@@ -247,13 +254,18 @@ class CaseNote(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(_("notitie"))
+    text = models.TextField(
+        _("notitie"),
+        max_length=v.NOTE_MAX,
+        validators=[v.MaxLengthValidator(v.NOTE_MAX), v.no_control_characters_multiline],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("journaalnotitie")
         verbose_name_plural = _("journaal")
         ordering = ["-created_at"]
+        constraints = [v.text_length_constraint("text", v.NOTE_MAX, name="casenote_text_max_length")]
 
     def __str__(self) -> str:
         return f"{_('Journaalnotitie')} #{self.pk}"
@@ -270,7 +282,7 @@ class Consent(models.Model):
     )
     given = models.BooleanField(_("toestemming gegeven"))
     method = models.CharField(_("hoe"), max_length=8, choices=ConsentMethod.choices)
-    date = models.DateField(_("datum"), default=timezone.localdate)
+    date = models.DateField(_("datum"), default=timezone.localdate, validators=[v.PAST_EVENT_DATE])
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
@@ -304,7 +316,7 @@ class BreakGlassAccess(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="break_glass")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    reason = models.CharField(_("reden"), max_length=500)
+    reason = models.CharField(_("reden"), max_length=500, validators=[v.no_control_characters_multiline])
     granted_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(_("verloopt om"))
     revoked_at = models.DateTimeField(null=True, blank=True)

@@ -354,11 +354,11 @@ def case_reassign(*, actor: User, case: Case, regisseur: User, reason: str, note
     if regisseur.pk == case.regisseur_id:
         raise ValidationError({"regisseur": _("Deze collega is al de regisseur.")})
     old = case.regisseur
+    change = RegisseurChange(case=case, from_user=old, to_user=regisseur, reason=reason, note=note, changed_by=actor)
+    change.full_clean()  # the note's length and characters (socialdomain.validators), before anything is saved
     case.regisseur = regisseur
     case.save(update_fields=["regisseur", "updated_at"])
-    RegisseurChange.objects.create(
-        case=case, from_user=old, to_user=regisseur, reason=reason, note=note, changed_by=actor
-    )
+    change.save()
     audit_write(
         actor=actor,
         action="case_reassign",

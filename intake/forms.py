@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Team, User
 from cases.bsn import clean_bsn
 from cases.models import HouseholdMember, NetworkContact
+from socialdomain import validators
+from socialdomain.forms import FormTokenMixin, InputPolicyMixin
 
 from .constants import SCORE_CHOICES, AdviceOutcome, Domain, SignalSource, TriageRoute
 from .services import PersonInput, ScoreInput
@@ -17,17 +19,20 @@ from .services import PersonInput, ScoreInput
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class SignalForm(forms.Form):
+class SignalForm(InputPolicyMixin, FormTokenMixin, forms.Form):
     team = forms.ModelChoiceField(queryset=Team.objects.none(), label=_("Ontvangend team"))
     source = forms.ChoiceField(choices=SignalSource.choices, label=_("Bron"))
     question = forms.CharField(
+        max_length=validators.TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
         label=_("Vraag of zorg"),
         help_text=_("Zoveel mogelijk in de woorden van de melder."),
     )
     reporter_name = forms.CharField(required=False, max_length=150, label=_("Naam melder"))
     reporter_contact = forms.CharField(required=False, max_length=200, label=_("Contactgegevens melder"))
-    received_on = forms.DateField(widget=DATE, label=_("Ontvangen op"), initial=timezone.localdate)
+    received_on = forms.DateField(
+        widget=DATE, label=_("Ontvangen op"), initial=timezone.localdate, validators=[validators.SIGNAL_RECEIVED_DATE]
+    )
 
     def __init__(self, *args, teams, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -42,11 +47,13 @@ class SignalForm(forms.Form):
         return value
 
 
-class PersonForm(forms.Form):
+class PersonForm(InputPolicyMixin, forms.Form):
     bsn = forms.CharField(required=False, max_length=11, label=_("BSN"), help_text=_("Als het bekend is."))
     first_name = forms.CharField(required=False, max_length=100, label=_("Voornaam"))
     last_name = forms.CharField(required=False, max_length=150, label=_("Achternaam"))
-    birth_date = forms.DateField(required=False, widget=DATE, label=_("Geboortedatum"))
+    birth_date = forms.DateField(
+        required=False, widget=DATE, label=_("Geboortedatum"), validators=[validators.BIRTH_DATE]
+    )
 
     def __init__(self, *args, required: bool = True, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -83,7 +90,7 @@ class PersonForm(forms.Form):
         )
 
 
-class TriageForm(forms.Form):
+class TriageForm(InputPolicyMixin, forms.Form):
     route = forms.ChoiceField(
         choices=[(c.value, c.label) for c in (TriageRoute.ADVICE, TriageRoute.CASE, TriageRoute.SAFETY)],
         widget=forms.RadioSelect,
@@ -93,14 +100,21 @@ class TriageForm(forms.Form):
         required=False, choices=[("", "---------"), *AdviceOutcome.choices], label=_("Uitkomst van het advies")
     )
     regisseur = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label=_("Regisseur"))
-    gesprek_planned_on = forms.DateField(required=False, widget=DATE, label=_("Afspraak voor het gesprek"))
+    gesprek_planned_on = forms.DateField(
+        required=False, widget=DATE, label=_("Afspraak voor het gesprek"), validators=[validators.PLANNED_DATE]
+    )
     household_name = forms.CharField(
         required=False,
         max_length=150,
         label=_("Naam huishouden"),
         help_text=_("Alleen nodig als het huishouden nog niet bekend is."),
     )
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("Toelichting"))
+    note = forms.CharField(
+        required=False,
+        max_length=validators.SHORT_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Toelichting"),
+    )
 
     # Which fields belong to which route (the template groups them; static/js/triage.js
     # shows only the chosen route's group, and `clean` drops what another route filled in).
@@ -126,11 +140,11 @@ class TriageForm(forms.Form):
         return data
 
 
-class GesprekForm(forms.Form):
+class GesprekForm(InputPolicyMixin, forms.Form):
     """The gesprek with one score field and one note field per member and domain."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    date = forms.DateField(widget=DATE, label=_("Datum van het gesprek"))
+    version = forms.IntegerField(widget=forms.HiddenInput, label=_("versie"))
+    date = forms.DateField(widget=DATE, label=_("Datum van het gesprek"), validators=[validators.GESPREK_DATE])
     place = forms.CharField(max_length=150, label=_("Plaats"))
     members = forms.TypedMultipleChoiceField(
         coerce=int, required=False, widget=forms.CheckboxSelectMultiple, label=_("Gezinsleden aanwezig")
@@ -145,24 +159,38 @@ class GesprekForm(forms.Form):
         help_text=_("Namen, gescheiden door komma's."),
     )
     question_behind = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("De vraag achter de vraag")
+        required=False,
+        max_length=validators.TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("De vraag achter de vraag"),
     )
     ladder_own = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("1. Wat kan het huishouden zelf?")
+        required=False,
+        max_length=validators.TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("1. Wat kan het huishouden zelf?"),
     )
     ladder_network = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("2. Wat kan het netwerk doen?")
+        required=False,
+        max_length=validators.TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("2. Wat kan het netwerk doen?"),
     )
     ladder_general = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("3. Welke algemene voorzieningen passen?")
+        required=False,
+        max_length=validators.TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("3. Welke algemene voorzieningen passen?"),
     )
     ladder_tailored = forms.CharField(
         required=False,
+        max_length=validators.TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
         label=_("4. Welke maatwerkvoorzieningen lijken nodig?"),
     )
     ladder_skip_reason = forms.CharField(
         required=False,
+        max_length=validators.TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
         label=_("Reden om een trede over te slaan"),
         help_text=_("Verplicht als een latere trede is ingevuld en een eerdere niet."),
@@ -247,7 +275,7 @@ class GesprekForm(forms.Form):
         return result
 
 
-class MeldcodeStepsForm(forms.Form):
+class MeldcodeStepsForm(InputPolicyMixin, forms.Form):
     """One date field per Meldcode step of a case (`step_<n>`); the rules live in the service."""
 
     def __init__(self, *args, steps: list, **kwargs) -> None:  # type: ignore[no-untyped-def]
@@ -259,6 +287,7 @@ class MeldcodeStepsForm(forms.Form):
                 widget=DATE,
                 label=step.get_step_display(),
                 initial=step.done_on,
+                validators=[validators.PAST_EVENT_DATE],
             )
 
     @staticmethod

@@ -112,6 +112,14 @@ def gesprek_get_for_user(*, user: User, uuid: UUID | str, write: bool = False) -
     )
 
 
+def gesprek_in_case(*, case: Case, uuid: UUID | str) -> Gesprek | None:
+    """One gesprek of a case the caller has already authorised (`cases.access.case_view`)."""
+    gesprek = Gesprek.objects.filter(case=case, uuid=uuid).select_related("created_by", "updated_by").first()
+    if gesprek is not None:
+        gesprek.case = case  # the authorised instance: no second fetch, the same household
+    return gesprek
+
+
 def gesprek_list_for_case(*, case: Case) -> QuerySet[Gesprek]:
     return Gesprek.objects.filter(case=case).order_by("-date", "-created_at")
 

@@ -72,6 +72,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "socialdomain.urls"
+# A form without (or with a stale) CSRF token: a Dutch page, not Django's English one.
+CSRF_FAILURE_VIEW = "socialdomain.errors.csrf_failure"
 WSGI_APPLICATION = "socialdomain.wsgi.application"
 ASGI_APPLICATION = "socialdomain.asgi.application"
 
@@ -234,6 +236,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "budget.tasks.budget_recompute_open",
         "schedule": crontab(hour=2, minute=15),
     },
+    "purge-form-submissions": {"task": "accounts.tasks.purge_form_submissions", "schedule": 6 * 3600.0},
 }
 
 # Arrangements: the expert team's response deadline (working days; safety: the same day)

@@ -1,10 +1,12 @@
 """Intake in a real browser: the demo school signal about Myra is triaged to a case by the
 regisseur, the gesprek is recorded with scores and its page shows them; axe-clean pages."""
 
+import datetime
 import re
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.models import User
 from intake.models import Signal
@@ -28,7 +30,9 @@ def test_demo_signal_triaged_to_case_and_gesprek_recorded_with_scores(page, live
     assert_accessible(page)
     page.get_by_label("Naar het wijkteam: dossier en gesprek").check()
     page.get_by_label("Regisseur").select_option(label="Anne de Vries")
-    page.get_by_label("Afspraak voor het gesprek").fill("2030-01-01")
+    # Within the year ahead that a planned gesprek may lie (socialdomain.validators.PLANNED_DATE).
+    planned = timezone.localdate() + datetime.timedelta(days=14)
+    page.get_by_label("Afspraak voor het gesprek").fill(planned.isoformat())
     page.get_by_role("button", name="Triage vastleggen").click()
     page.get_by_text("De triage is vastgelegd.").wait_for()
     signal.refresh_from_db()
