@@ -59,3 +59,24 @@ def test_case_page_query_count_does_not_grow_with_members(client, make_user, tea
     few = _queries(client, reverse("cases:detail", args=[small.uuid]))
     many = _queries(client, reverse("cases:detail", args=[large.uuid]))
     assert len(many) == len(few)
+
+
+def test_case_page_asks_no_team_leader_query_for_a_regisseur(client, make_user, team, redis_sessions):
+    regisseur = make_user(Role.REGISSEUR, team=team)
+    case = CaseFactory(team=team, regisseur=regisseur)
+    client.force_login(regisseur)
+    sql = _queries(client, reverse("cases:detail", args=[case.uuid]))
+    assert not [q for q in sql if "'teamleider'" in q and "accounts_membership" in q]
+
+
+def test_case_list_query_count_does_not_grow_with_the_users_teams(client, make_user, team, redis_sessions):
+    """The team filter's options name their municipality: one query, not one per team."""
+    from tests.accounts.factories import MembershipFactory, TeamFactory
+
+    regisseur = make_user(Role.REGISSEUR, team=team)
+    CaseFactory(team=team, regisseur=regisseur)
+    client.force_login(regisseur)
+    one_team = len(_queries(client, reverse("cases:list")))
+    for _ in range(4):
+        MembershipFactory(user=regisseur, team=TeamFactory(), role=Role.REGISSEUR)
+    assert len(_queries(client, reverse("cases:list"))) == one_team
