@@ -8,13 +8,16 @@ first, so keys can be rotated) and found by an HMAC-SHA256 blind index
 import base64
 import hashlib
 import hmac
+import logging
 import unicodedata
 from functools import cache
 
-from cryptography.fernet import Fernet, MultiFernet
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
 
 
 def is_valid_bsn(value: str) -> bool:
@@ -93,6 +96,24 @@ def decrypt_bsn(token: str) -> str:
     return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS)).decrypt(token.encode()).decode()
 
 
+def decrypt_bsn_or_none(token: str, *, person_id: int | None = None) -> str | None:
+    """The plain BSN, or None when no key in FIELD_ENCRYPTION_KEYS opens the token.
+
+    That is a key problem (a key removed too early, a wrong key in this environment), not
+    bad data: it is logged as an error so that operators notice, with the person's id but
+    never the token or the keys, and the caller shows the BSN as unreadable.
+    """
+    try:
+        return decrypt_bsn(token)
+    except InvalidToken:
+        logger.error(
+            "BSN of person id=%s cannot be decrypted with any key in FIELD_ENCRYPTION_KEYS "
+            "(a key missing or wrong; see docs/security.md, key rotation)",
+            person_id,
+        )
+        return None
+
+
 def rotate_bsn(token: str) -> str:
     """Re-encrypt with the newest key (for key rotation)."""
     return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS)).rotate(token.encode()).decode()
@@ -100,6 +121,10 @@ def rotate_bsn(token: str) -> str:
 
 def bsn_blind_index(bsn: str) -> str:
     return hmac.new(settings.BLIND_INDEX_KEY.encode(), normalise_bsn(bsn).encode(), hashlib.sha256).hexdigest()
+
+
+# Shown instead of the BSN (full or masked) when it cannot be decrypted.
+BSN_UNREADABLE = _("BSN niet leesbaar")
 
 
 def mask_bsn(bsn: str) -> str:

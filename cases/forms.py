@@ -48,7 +48,10 @@ class CaseFilterForm(InputPolicyMixin, forms.Form):
     def __init__(self, *args, user: User, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         team_field = cast(forms.ModelChoiceField, self.fields["team"])
-        team_field.queryset = Team.objects.filter(memberships__user=user).distinct().order_by("name")
+        # Team's label names its municipality: fetched in the same query, not one per option.
+        team_field.queryset = (
+            Team.objects.filter(memberships__user=user).distinct().select_related("municipality").order_by("name")
+        )
 
 
 class PersonFieldsMixin(InputPolicyMixin, FormTokenMixin, forms.Form):
@@ -95,7 +98,7 @@ class CaseOpenForm(PersonFieldsMixin):
         self.user = user
         # The teams this user may open a case for; the view answers 404 when there are none.
         teams = permissions.teams_for_opening_cases(user)
-        self.teams = teams.order_by("name")
+        self.teams = teams.select_related("municipality").order_by("name")
         cast(forms.ModelChoiceField, self.fields["team"]).queryset = self.teams
         cast(forms.ModelChoiceField, self.fields["regisseur"]).queryset = (
             User.objects.filter(memberships__team__in=teams, memberships__role=Role.REGISSEUR)
@@ -187,7 +190,7 @@ class ShareForm(InputPolicyMixin, forms.Form):
     def __init__(self, *args, colleagues, teams, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["user"]).queryset = colleagues
-        cast(forms.ModelChoiceField, self.fields["team"]).queryset = teams
+        cast(forms.ModelChoiceField, self.fields["team"]).queryset = teams.select_related("municipality")
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -68,11 +68,25 @@ class Person(models.Model):
         return f"{self.first_name} {self.last_name}"
 
     @cached_property
+    def _bsn_decrypted(self) -> str | None:
+        if not self.bsn_encrypted:
+            return ""
+        return bsn_crypto.decrypt_bsn_or_none(self.bsn_encrypted, person_id=self.pk)
+
+    @property
     def bsn(self) -> str:
-        return bsn_crypto.decrypt_bsn(self.bsn_encrypted) if self.bsn_encrypted else ""
+        """The plain BSN; "" when none is stored or when it cannot be decrypted (see
+        `bsn_unreadable`: a key problem, logged once per instance)."""
+        return self._bsn_decrypted or ""
+
+    @property
+    def bsn_unreadable(self) -> bool:
+        return self._bsn_decrypted is None
 
     @property
     def bsn_masked(self) -> str:
+        if self.bsn_unreadable:
+            return str(bsn_crypto.BSN_UNREADABLE)
         return bsn_crypto.mask_bsn(self.bsn)
 
     def set_bsn(self, value: str, *, indexed: bool = True) -> None:
@@ -80,7 +94,7 @@ class Person(models.Model):
         value = bsn_crypto.normalise_bsn(value) if value else ""
         self.bsn_encrypted = bsn_crypto.encrypt_bsn(value) if value else ""
         self.bsn_index = bsn_crypto.bsn_blind_index(value) if value and indexed else None
-        self.__dict__.pop("bsn", None)
+        self.__dict__.pop("_bsn_decrypted", None)
 
     @property
     def age(self) -> int:

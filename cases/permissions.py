@@ -184,6 +184,10 @@ def _granted(user: User, case: Case, codename: str) -> bool:
 
 
 def is_teamleider_of(user: User, case: Case) -> bool:
+    # `user.roles` is loaded once per request anyway (OTP check, navigation): most users
+    # lead no team, and for them this answers without a query.
+    if Role.TEAMLEIDER not in user.roles:
+        return False
     return user.memberships.filter(role=Role.TEAMLEIDER, team_id=case.team_id).exists()
 
 

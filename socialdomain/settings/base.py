@@ -107,6 +107,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # OLTP queries that never profit from JIT, so it is off for the app's connections.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
+
+def reporting_database(default: dict) -> dict:
+    """The read-only `reporting` alias: REPORTING_DATABASE_URL (a streaming replica), or
+    the primary itself when unset. Reports opt in with .using("reporting");
+    socialdomain/dbrouters.py sends every write to the primary."""
+    url = env("REPORTING_DATABASE_URL", default="")
+    db = env.db_url_config(url) if url else {k: v for k, v in default.items() if k != "OPTIONS"}
+    db["CONN_MAX_AGE"] = default.get("CONN_MAX_AGE", 0)
+    if db["ENGINE"] == "django.db.backends.postgresql":
+        db["OPTIONS"] = {"options": "-c jit=off -c default_transaction_read_only=on"}
+    # Tests: the alias reads the test database through the default connection's settings.
+    db["TEST"] = {"MIRROR": "default"}
+    return db
+
+
+DATABASES["reporting"] = reporting_database(DATABASES["default"])
+DATABASE_ROUTERS = ["socialdomain.dbrouters.PrimaryReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -136,7 +154,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
