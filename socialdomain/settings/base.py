@@ -285,6 +285,9 @@ LOGGING = {
         # django.request logs the path only ("Not Found: /dossiers/…"), never the query
         # string; personal data is never in either (docs/security.md). WARNING keeps the noise down.
         "django.request": {"level": "WARNING"},
+        # WeasyPrint logs every rendering step at INFO (and CSS it ignores at WARNING).
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
