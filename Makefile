@@ -28,10 +28,13 @@ typecheck: ## mypy with django-stubs
 messages: ## Extract and compile the Dutch translations
 	$(PY) manage.py makemessages -l nl --ignore=node_modules --ignore=.venv && $(PY) manage.py compilemessages --ignore=.venv
 
-bench: ## Run the benchmarks in bench/ against PostgreSQL
+bench: ## Run the case-list benchmark against PostgreSQL
 	bash scripts/bench.sh
+
+bench-budget: ## Run the budget dashboard benchmark (1 000 000 declaration lines) against PostgreSQL
+	bash scripts/services.sh && .venv/bin/python bench/budget.py
 
 worker: ## Run a Celery worker (needs Redis)
 	.venv/bin/celery -A socialdomain worker -l info
 
-.PHONY: help install demo test lint format typecheck messages bench worker
+.PHONY: help install demo test lint format typecheck messages bench bench-budget worker
