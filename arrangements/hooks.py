@@ -68,3 +68,23 @@ def commitment_changed(change: CommitmentChange) -> None:
     """Tell every listener, inside the caller's transaction; a ValidationError refuses it."""
     for listener in list(_listeners):
         listener(change)
+
+
+# --- What the regisseur sees before granting: the team's room under its budget ceiling ----
+# The budget registers a provider (`budget.selectors.team_room`); arrangements show what it
+# returns beside the live cost estimate without importing the budget. A provider returns an
+# object with `ceiling` (Decimal | None), `committed` and `room` (Decimal | None).
+RoomProvider = Callable[..., Any]
+_room_providers: list[RoomProvider] = []
+
+
+def register_budget_room(provider: RoomProvider) -> None:
+    if provider not in _room_providers:
+        _room_providers.append(provider)
+
+
+def budget_room(*, team_id: int, municipality_id: int, year: int) -> Any | None:
+    """The team's ceiling and room in that year, from the first provider (None without one)."""
+    for provider in _room_providers:
+        return provider(team_id=team_id, municipality_id=municipality_id, year=year)
+    return None

@@ -24,7 +24,7 @@ from cases.models import Case
 from socialdomain.forms import add_service_errors
 from socialdomain.http import AuthenticatedHttpRequest, HtmxAuthenticatedHttpRequest
 
-from . import forms, selectors, services
+from . import forms, hooks, selectors, services
 from .constants import ArrangementStatus, EscalationStatus
 from .models import Arrangement, Decision, Escalation
 
@@ -69,10 +69,15 @@ def _estimate_context(case: Case, form: forms.ArrangementForm) -> dict[str, Any]
         estimate = services.arrangement_estimate(case=case, **data)
     except ValidationError as exc:
         return {"estimate": None, "problems": exc.messages}
+    room = hooks.budget_room(
+        team_id=case.team_id, municipality_id=case.team.municipality_id, year=data["start_date"].year
+    )
     return {
         "estimate": estimate,
         "item": data["item"],
         "reasons": services.mandate_reasons(actor=form.user, case=case, item=data["item"], estimate=estimate),  # type: ignore[attr-defined]
+        "budget_room": room,
+        "over_ceiling": room is not None and room.room is not None and estimate.total > room.room,
     }
 
 

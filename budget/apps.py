@@ -7,9 +7,11 @@ class BudgetConfig(AppConfig):
     verbose_name = _("Budget")
 
     def ready(self) -> None:
-        from arrangements.hooks import register_commitment_listener
+        from arrangements.hooks import register_budget_room, register_commitment_listener
 
-        from . import services
+        from . import selectors, services
 
         # Granting, changing and ending an arrangement books its commitment here.
         register_commitment_listener(services.commitment_book)
+        # The regisseur sees the team's room under its ceiling beside the cost estimate.
+        register_budget_room(selectors.team_room)
