@@ -8,10 +8,13 @@ class ArrangementsConfig(AppConfig):
 
     def ready(self) -> None:
         from cases import permissions as case_permissions
+        from plan import hooks as plan_hooks
 
-        from . import access, worklist
+        from . import access, selectors, worklist
 
         # Expert access through an escalation ends at read time (docs/permissions.md).
         case_permissions.register_lapsed_grants(access.lapsed_case_ids)
         case_permissions.register_grant_notes(access.grant_notes)
         worklist.register()
+        # The plan shows the provisions deployed on each of its goals.
+        plan_hooks.register_goal_provisions(selectors.goal_provisions)

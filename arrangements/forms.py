@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Team, User
 from cases.models import Case, HouseholdMember
+from plan import selectors as plan_selectors
 
 from . import selectors, services
 from .constants import DeliveryForm, EscalationReason, StopReason, Urgency
@@ -63,6 +64,9 @@ class ArrangementForm(forms.Form):
     delivery_form = forms.ChoiceField(
         label=_("Leveringsvorm"), required=False, choices=[("", _("Niet van toepassing")), *DeliveryForm.choices]
     )
+    goal = forms.TypedChoiceField(
+        label=_("Bij plandoel"), required=False, coerce=uuid.UUID, empty_value=None, choices=[]
+    )
     contribution = TextField(label=_("Wie draagt bij"), required=False, max_length=300)
     submission = forms.UUIDField(widget=forms.HiddenInput, required=False)
     # The escalation (used only with "Voorleggen aan het expertiseteam").
@@ -84,6 +88,11 @@ class ArrangementForm(forms.Form):
         self.case = case
         _choices(self, "item").queryset = selectors.catalogue_for_case(case=case)
         _choices(self, "member").queryset = case.household.members.select_related("person").order_by("pk")
+        # The goals of the current plan: an arrangement is deployed in the plan, on a goal.
+        self.fields["goal"].choices = [  # type: ignore[attr-defined]
+            ("", _("— Geen plandoel —")),
+            *((str(lineage), label) for lineage, label in plan_selectors.goal_choices_for_case(case=case)),
+        ]
         _choices(self, "provider").queryset = Organisation.objects.filter(
             municipalities__id=case.team.municipality_id
         ).order_by("name")
@@ -101,7 +110,11 @@ class ArrangementForm(forms.Form):
         return {
             k: data.get(k)
             for k in ("item", "member", "provider", "volume", "start_date", "end_date", "delivery_form", "contribution")
-        } | {"delivery_form": data.get("delivery_form") or "", "contribution": data.get("contribution") or ""}
+        } | {
+            "delivery_form": data.get("delivery_form") or "",
+            "contribution": data.get("contribution") or "",
+            "goal_lineage": data.get("goal"),
+        }
 
 
 class EscalationForm(forms.Form):

@@ -184,10 +184,11 @@ class Mandate(models.Model):
 
 
 class Arrangement(models.Model):
-    """A provision deployed for one household member on a case (and, later, a plan goal).
+    """A provision deployed for one household member on a case, on a goal of its plan.
 
-    The plan goal link (`goal = ForeignKey("plan.Goal", ...)`) is added when the plan app
-    is merged; until then the arrangement hangs on the case and the member.
+    The goal is named by its lineage (`plan.Goal.lineage`), which stays the same when the
+    plan's next version copies the goal, so the arrangement stays on "its" goal across
+    versions; the service checks that it is a goal of the case's current plan.
     `unit` and `frequency` are copied from the item when it is requested, so a later
     catalogue change does not alter what was granted.
     """
@@ -207,6 +208,9 @@ class Arrangement(models.Model):
         blank=True,
         related_name="arrangements",
         verbose_name=_("aanbieder"),
+    )
+    goal_lineage = models.UUIDField(
+        _("plandoel"), null=True, blank=True, help_text=_("Het doel in het plan waarvoor deze voorziening is.")
     )
     contribution = models.CharField(
         _("wie draagt bij"),

@@ -10,6 +10,7 @@ question itself is case content, read on the case after access is granted.
 from __future__ import annotations
 
 import datetime as dt
+from uuid import UUID
 
 from django.db.models import Case as SqlCase
 from django.db.models import IntegerField, Q, QuerySet, Value, When
@@ -20,7 +21,7 @@ from accounts.models import User
 from cases import permissions as case_permissions
 from cases.models import Case
 
-from .constants import COMMITTED_STATUSES, EscalationStatus
+from .constants import COMMITTED_STATUSES, ArrangementStatus, EscalationStatus
 from .models import Arrangement, CatalogueItem, Decision, Escalation
 
 
@@ -168,3 +169,18 @@ def my_due_reviews(*, user: User, limit: int = 10) -> QuerySet[Arrangement]:
 
 def today() -> dt.date:
     return timezone.localdate()
+
+
+def goal_provisions(*, case: Case, lineages: list[UUID]) -> dict[UUID, list[str]]:
+    """For the plan: per goal lineage, the provisions on it ("Begeleiding (toegekend)"). One query."""
+    result: dict[UUID, list[str]] = {}
+    rows = (
+        Arrangement.objects.filter(case=case, goal_lineage__in=lineages)
+        .exclude(status=ArrangementStatus.REFUSED)
+        .select_related("item")
+        .order_by("start_date", "pk")
+    )
+    for arrangement in rows:
+        label = f"{arrangement.item.name} ({arrangement.get_status_display().lower()})"
+        result.setdefault(arrangement.goal_lineage, []).append(label)  # type: ignore[arg-type]
+    return result

@@ -25,6 +25,7 @@ from accounts.models import Organisation, Team, User
 from accounts.services import notification_send
 from cases import permissions as case_permissions
 from cases.models import Case, HouseholdMember
+from plan import selectors as plan_selectors
 from socialdomain.audit import audit_write
 from socialdomain.pdf import render_pdf
 
@@ -300,6 +301,14 @@ def _store_schedule(arrangement: Arrangement, months: tuple[MonthAmount, ...], *
     )
 
 
+def _check_goal(*, case: Case, member: HouseholdMember, goal_lineage: uuid_lib.UUID | None) -> None:
+    """The goal must be one of the case's current plan (any member: a goal of the household)."""
+    if goal_lineage is None:
+        return
+    if goal_lineage not in plan_selectors.goal_lineages_for_case(case=case):
+        raise ValidationError({"goal": _("Dit doel staat niet in het huidige plan van dit dossier.")})
+
+
 def _new_arrangement(
     *,
     actor: User,
@@ -316,7 +325,9 @@ def _new_arrangement(
     estimate: cost.Estimate,
     status: str,
     submission: uuid_lib.UUID | None,
+    goal_lineage: uuid_lib.UUID | None = None,
 ) -> Arrangement:
+    _check_goal(case=case, member=member, goal_lineage=goal_lineage)
     if review_date is None and not item.is_general:
         review_date = min(end_date or start_date, start_date + dt.timedelta(days=90))
     arrangement = Arrangement(
@@ -336,6 +347,7 @@ def _new_arrangement(
         requested_by=actor,
         review_date=review_date,
         submission=submission,
+        goal_lineage=goal_lineage,
     )
     if status == ArrangementStatus.GRANTED:
         arrangement.granted_by = actor
@@ -360,6 +372,7 @@ def arrangement_grant(
     contribution: str = "",
     review_date: dt.date | None = None,
     submission: uuid_lib.UUID | None = None,
+    goal_lineage: uuid_lib.UUID | None = None,
 ) -> Arrangement:
     """Grant an arrangement within the actor's mandate (regisseur on their own case).
 
@@ -398,6 +411,7 @@ def arrangement_grant(
         estimate=estimate,
         status=ArrangementStatus.GRANTED,
         submission=submission,
+        goal_lineage=goal_lineage,
     )
     _store_schedule(arrangement, estimate.months, kind="grant", actor=actor)
     audit_write(
@@ -530,6 +544,7 @@ def arrangement_request_and_escalate(
     assigned_expert: User | None = None,
     contribution: str = "",
     submission: uuid_lib.UUID | None = None,
+    goal_lineage: uuid_lib.UUID | None = None,
 ) -> Escalation:
     """One step beyond the mandate: the arrangement as *requested* plus its escalation.
 
@@ -564,6 +579,7 @@ def arrangement_request_and_escalate(
         estimate=estimate,
         status=ArrangementStatus.REQUESTED,
         submission=None,
+        goal_lineage=goal_lineage,
     )
     audit_write(
         actor=actor,

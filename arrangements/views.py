@@ -65,6 +65,7 @@ def _estimate_context(case: Case, form: forms.ArrangementForm) -> dict[str, Any]
         return {"estimate": None, "errors": True}
     data = form.arrangement_data()
     data.pop("contribution")
+    data.pop("goal_lineage")
     try:
         estimate = services.arrangement_estimate(case=case, **data)
     except ValidationError as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from typing import Any
+from uuid import UUID
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
@@ -26,6 +27,7 @@ from intake.constants import Domain
 from intake.models import Gesprek
 from socialdomain.registry import WorklistRow
 
+from . import hooks
 from .constants import ADULT_AGE, OwnerKind, PlanStatus, Rung
 from .models import Action, Evaluation, EvaluationScore, Goal, LadderMeasurement, Plan
 
@@ -83,9 +85,13 @@ class PlanContent:
 
 
 def plan_content(*, plan: Plan, case: Case) -> PlanContent:
-    """A version with everything the plan page and the PDF show (six queries)."""
+    """A version with everything the plan page and the PDF show (seven queries)."""
     today = timezone.localdate()
     goals = list(_goals(plan))
+    # The provisions deployed on each goal (arrangements register the provider): one query.
+    provisions = hooks.goal_provisions(case=case, lineages=[g.lineage for g in goals])
+    for goal in goals:
+        goal.provisions = provisions.get(goal.lineage, [])  # type: ignore[attr-defined]
     running = plan.status in (PlanStatus.AGREED, PlanStatus.ACTIVE) and plan.is_current
     actions = [
         ActionRow(
@@ -342,3 +348,14 @@ def worklist_drafts(*, user: User, limit: int = 10) -> list[WorklistRow]:
 
 RUNG_LABELS = dict(Rung.choices)
 __all__ = ["Prefetch", "plan_overview", "trend_for_case", "worklist_drafts", "worklist_overdue"]
+
+
+def goal_lineages_for_case(*, case: Case) -> set[UUID]:
+    """The lineages of the goals in the case's current plan (what an arrangement may be on)."""
+    return set(Goal.objects.filter(plan__case=case, plan__is_current=True).values_list("lineage", flat=True))
+
+
+def goal_choices_for_case(*, case: Case) -> list[tuple[UUID, str]]:
+    """(lineage, "Naam - Leefgebied") for the goals of the current plan, in plan order."""
+    goals = Goal.objects.filter(plan__case=case, plan__is_current=True).select_related("member__person")
+    return [(g.lineage, f"{g.member.person.first_name} – {g.get_domain_display()}") for g in goals]
