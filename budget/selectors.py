@@ -24,6 +24,11 @@ ZERO = Decimal("0.00")
 _MONEY: DecimalField = DecimalField(max_digits=14, decimal_places=2)
 
 
+def _cents(value: Decimal) -> Decimal:
+    """Sums to the cent (SQLite, the demo's database, sums decimals as floating point)."""
+    return Decimal(value).quantize(Decimal("0.01"))
+
+
 def _sum(expr):  # type: ignore[no-untyped-def]
     return Coalesce(Sum(expr), Value(ZERO), output_field=_MONEY)
 
@@ -123,16 +128,16 @@ def line_positions(
     left = months_left(budget=budget, today=today)
     positions = []
     for line in lines:
-        forecast = line.realised + line.remaining + rates.get(line.pk, ZERO) * left
+        forecast = _cents(line.realised + line.remaining + rates.get(line.pk, ZERO) * left)
         positions.append(
             Position(
                 key=str(line.uuid),
                 label=str(line),
-                budget=line.amount + line.reallocated,
-                committed=line.committed,
-                realised=line.realised,
-                remaining=line.remaining,
-                income=line.income,
+                budget=_cents(line.amount + line.reallocated),
+                committed=_cents(line.committed),
+                realised=_cents(line.realised),
+                remaining=_cents(line.remaining),
+                income=_cents(line.income),
                 forecast=forecast,
                 line=line,
             )
