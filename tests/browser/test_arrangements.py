@@ -4,6 +4,7 @@ queue and grants it with a decision; the regisseur sees it granted and downloads
 
 import datetime as dt
 import re
+from decimal import Decimal as D
 
 import pytest
 from django.core.management import call_command
@@ -12,6 +13,7 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from arrangements.models import Arrangement, Decision
+from budget.models import Budget, TeamCeiling
 from cases.models import Case
 from tests.browser.fixtures import axe_violations, login_as
 
@@ -32,6 +34,9 @@ def test_beyond_mandate_escalated_decided_by_expert_and_seen_granted(page, live_
     expert = User.objects.get(username="expert")
     case = Case.objects.get(household__name=HOUSEHOLD)
     start = timezone.localdate().replace(day=1) + dt.timedelta(days=40)
+    # The team's budget ceiling in the year the provision starts (the demo budgets this year).
+    budget, _ = Budget.objects.get_or_create(municipality=case.team.municipality, year=start.year)
+    TeamCeiling.objects.get_or_create(budget=budget, team=case.team, defaults={"amount": D("2500000.00")})
 
     login_as(page, regisseur, live_server.url)
     page.goto(f"/dossiers/{case.uuid}/voorzieningen/nieuw/")
@@ -44,9 +49,13 @@ def test_beyond_mandate_escalated_decided_by_expert_and_seen_granted(page, live_
     page.locator("#id_start_date").fill(start.isoformat())
     page.locator("#id_end_date").fill((start + dt.timedelta(days=90)).isoformat())
     page.locator("#id_delivery_form").select_option("zin")
+    # Deployed in the plan, on a goal of the household's current plan.
+    page.locator("#id_goal").select_option(index=1)
     # the live estimate (htmx) shows the cost and that this needs the expert team, before saving
     expect(page.locator("#raming")).to_contain_text("Geraamde kosten")
     expect(page.locator("#raming")).to_contain_text("indicatie van het expertiseteam nodig")
+    # ... and, before granting, the team's budget ceiling and the room left under it.
+    expect(page.locator("#raming")).to_contain_text("Budgetplafond van het team")
     assert not Arrangement.objects.filter(case=case).exists()
 
     page.get_by_role("button", name="Toekennen").click()
@@ -97,4 +106,8 @@ def test_beyond_mandate_escalated_decided_by_expert_and_seen_granted(page, live_
     download = info.value
     with open(download.path(), "rb") as fh:
         assert fh.read(4) == b"%PDF"
+    # The plan shows the granted provision on its goal.
+    page.goto(f"/dossiers/{case.uuid}/plan/")
+    expect(page.locator(".plan-goals")).to_contain_text("Dagbehandeling jeugd (toegekend)")
+    assert_no_axe_violations(page)
     assert console_log.csp_violations() == []
