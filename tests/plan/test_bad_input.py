@@ -26,7 +26,7 @@ def _edit(client, plan, words):  # type: ignore[no-untyped-def]
     [
         ("a" * 100_000, "Zorg dat deze waarde niet meer dan 5000 tekens bevat"),
         ("rust\x00", "Null-tekens zijn niet toegestaan."),
-        ("rust \u202eniet", "De tekst bevat onzichtbare tekens die de leesrichting veranderen."),
+        ("rust \u202eniet", "bevat een onzichtbaar stuurteken (U+202E"),
     ],
 )
 def test_bad_household_words_are_refused_and_nothing_saved(client, regisseur, draft, words, message):
