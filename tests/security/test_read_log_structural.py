@@ -382,32 +382,45 @@ def _arrangement_version(w: World) -> int:
     return Arrangement.objects.get(uuid=_arrangement(w)["arrangement"]).version
 
 
-def _escalation(w: World) -> dict[str, Any]:
-    """An arrangement beyond the mandate put to the expert team, assigned to the expert.
+def _escalations(w: World) -> None:
+    """Two open questions of the case, both assigned to the expert: an arrangement beyond
+    the mandate put to the expert team (a decision is due) and a plain question for advice.
 
-    A second open question of the same case is assigned to the expert too: overlapping
-    escalations share the expert's access (the last one to close ends it), so the
-    expert can repeat an outcome request and still be let in (and logged) once more.
+    Overlapping escalations share the expert's access (the last one to close ends it), so
+    after an outcome on one the expert can repeat the request and is let in (and logged)
+    once more.
     """
-    if "escalation" not in w.extra:
-        w.extra["escalation"] = arrangement_services.arrangement_request_and_escalate(
-            actor=w.regisseur,
-            case=w.case,
-            expert_team=w.expert_team,
-            question="Graag advies over de omvang.",
-            assigned_expert=w.expert,
-            **_arrangement_data(w),
-        )
-        arrangement_services.escalation_open(
-            actor=w.regisseur,
-            case=w.case,
-            expert_team=w.expert_team,
-            reason=EscalationReason.choices[0][0],
-            urgency=Urgency.NORMAL,
-            question="Een tweede vraag over dit gezin.",
-            assigned_expert=w.expert,
-        )
+    if "escalation" in w.extra:
+        return
+    w.extra["escalation"] = arrangement_services.arrangement_request_and_escalate(
+        actor=w.regisseur,
+        case=w.case,
+        expert_team=w.expert_team,
+        question="Graag een besluit over de omvang.",
+        assigned_expert=w.expert,
+        **_arrangement_data(w),
+    )
+    w.extra["question"] = arrangement_services.escalation_open(
+        actor=w.regisseur,
+        case=w.case,
+        expert_team=w.expert_team,
+        reason=EscalationReason.ADVICE,
+        urgency=Urgency.NORMAL,
+        question="Hoe pakken we de schulden aan?",
+        assigned_expert=w.expert,
+    )
+
+
+def _escalation(w: World) -> dict[str, Any]:
+    """The escalation with a requested arrangement (decide, take over, detail)."""
+    _escalations(w)
     return {"uuid": w.case.uuid, "escalation": w.extra["escalation"].uuid}
+
+
+def _question(w: World) -> dict[str, Any]:
+    """The escalation without an arrangement (advice, hand back)."""
+    _escalations(w)
+    return {"uuid": w.case.uuid, "escalation": w.extra["question"].uuid}
 
 
 def _decision(w: World) -> dict[str, Any]:
@@ -483,7 +496,7 @@ SAMPLES: dict[str, Sample] = {
     "arrangements:escalation_new": Sample(_case),
     "arrangements:escalation_detail": Sample(_escalation),
     "arrangements:escalation_advies": Sample(
-        _escalation, user="expert", data=lambda w: {"advice": "Begeleiding twee uur per week volstaat."}
+        _question, user="expert", data=lambda w: {"advice": "Begeleiding twee uur per week volstaat."}
     ),
     "arrangements:escalation_besluit": Sample(
         _escalation,
@@ -499,7 +512,7 @@ SAMPLES: dict[str, Sample] = {
     ),
     "arrangements:escalation_overnemen": Sample(_escalation, user="expert"),
     "arrangements:escalation_teruggeven": Sample(
-        _escalation, user="expert", data=lambda w: {"advice": "Het wijkteam kan dit zelf."}
+        _question, user="expert", data=lambda w: {"advice": "Het wijkteam kan dit zelf."}
     ),
     "arrangements:decision_pdf": Sample(_decision),
     "arrangements:detail": Sample(_arrangement),
