@@ -13,10 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation, Team, User
 from cases.models import Case, HouseholdMember
 from plan import selectors as plan_selectors
+from socialdomain.forms import FormTokenMixin, InputPolicyMixin
 
 from . import selectors, services
 from .constants import DeliveryForm, EscalationReason, StopReason, Urgency
-from .models import CatalogueItem
+from .models import ESCALATION_TEXT_MAX, MOTIVATION_MAX, CatalogueItem
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # Bidirectional-override and other invisible control characters (Trojan-source style text).
@@ -44,7 +45,7 @@ class MemberChoiceField(forms.ModelChoiceField):
         return obj.person.full_name
 
 
-class ArrangementForm(forms.Form):
+class ArrangementForm(InputPolicyMixin, FormTokenMixin, forms.Form):
     """A new arrangement; the same form carries the one-step escalation beyond the mandate."""
 
     item = forms.ModelChoiceField(label=_("Voorziening"), queryset=CatalogueItem.objects.none())
@@ -78,7 +79,7 @@ class ArrangementForm(forms.Form):
     question = TextField(
         label=_("Vraag aan het expertiseteam"),
         required=False,
-        max_length=4000,
+        max_length=ESCALATION_TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
@@ -117,12 +118,12 @@ class ArrangementForm(forms.Form):
         }
 
 
-class EscalationForm(forms.Form):
+class EscalationForm(InputPolicyMixin, FormTokenMixin, forms.Form):
     expert_team = forms.ModelChoiceField(label=_("Expertiseteam"), queryset=Team.objects.none())
     reason = forms.ChoiceField(label=_("Reden"), choices=EscalationReason.choices)
     urgency = forms.ChoiceField(label=_("Urgentie"), choices=Urgency.choices, initial=Urgency.NORMAL)
     question = TextField(
-        label=_("Vraag aan het expertiseteam"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("Vraag aan het expertiseteam"), max_length=ESCALATION_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 5})
     )
     deadline = forms.DateField(
         label=_("Reactie uiterlijk"),
@@ -146,7 +147,7 @@ class EscalationForm(forms.Form):
         ).distinct()
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(InputPolicyMixin, forms.Form):
     granted = forms.TypedChoiceField(
         label=_("Besluit"),
         choices=[("1", _("Toekennen")), ("0", _("Afwijzen"))],
@@ -161,37 +162,37 @@ class DecisionForm(forms.Form):
     period_start = forms.DateField(label=_("Ingangsdatum"), widget=DATE_WIDGET, required=False)
     period_end = forms.DateField(label=_("Einddatum"), widget=DATE_WIDGET, required=False)
     volume = forms.DecimalField(label=_("Omvang"), required=False, max_digits=10, decimal_places=2)
-    motivation = TextField(label=_("Motivering"), max_length=8000, widget=forms.Textarea(attrs={"rows": 6}))
+    motivation = TextField(label=_("Motivering"), max_length=MOTIVATION_MAX, widget=forms.Textarea(attrs={"rows": 6}))
 
 
-class AdviceForm(forms.Form):
-    advice = TextField(label=_("Advies"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5}))
+class AdviceForm(InputPolicyMixin, forms.Form):
+    advice = TextField(label=_("Advies"), max_length=ESCALATION_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 5}))
 
 
-class HandBackForm(forms.Form):
+class HandBackForm(InputPolicyMixin, forms.Form):
     advice = TextField(
         label=_("Toelichting bij het teruggeven"),
-        max_length=4000,
+        max_length=ESCALATION_TEXT_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
-class ChangeForm(forms.Form):
+class ChangeForm(InputPolicyMixin, forms.Form):
     volume = forms.DecimalField(label=_("Omvang"), required=False, max_digits=10, decimal_places=2)
     end_date = forms.DateField(label=_("Einddatum"), widget=DATE_WIDGET, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class StopForm(forms.Form):
+class StopForm(InputPolicyMixin, forms.Form):
     stop_date = forms.DateField(label=_("Einddatum"), widget=DATE_WIDGET)
     reason = forms.ChoiceField(label=_("Reden"), choices=StopReason.choices)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class InsufficientForm(forms.Form):
+class InsufficientForm(InputPolicyMixin, forms.Form):
     note = TextField(label=_("Waarom volstaat de voorziening niet meer?"), max_length=500)
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(InputPolicyMixin, forms.Form):
     next_review = forms.DateField(label=_("Volgende evaluatie"), widget=DATE_WIDGET)

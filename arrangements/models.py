@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.constants import Role
+from socialdomain import validators as v
 
 from .constants import (
     ArrangementStatus,
@@ -32,6 +33,10 @@ from .constants import (
     Urgency,
 )
 
+# Text limits (characters) of this app's free text; the shared ones are in socialdomain.validators.
+ESCALATION_TEXT_MAX = 4_000  # the question to the expert team and its advice
+MOTIVATION_MAX = 8_000  # the motivation of a decision (beschikking), about three A4 pages
+
 
 class CatalogueItem(models.Model):
     """One provision a municipality offers: general (free access) or maatwerk (tailored)."""
@@ -41,7 +46,12 @@ class CatalogueItem(models.Model):
         "accounts.Municipality", on_delete=models.PROTECT, related_name="catalogue_items", verbose_name=_("gemeente")
     )
     name = models.CharField(_("naam"), max_length=150)
-    description = models.TextField(_("omschrijving"), blank=True, max_length=2000)
+    description = models.TextField(
+        _("omschrijving"),
+        blank=True,
+        max_length=v.SHORT_TEXT_MAX,
+        validators=[v.MaxLengthValidator(v.SHORT_TEXT_MAX), v.no_control_characters_multiline],
+    )
     law = models.CharField(_("wet"), max_length=16, choices=Law.choices)
     kind = models.CharField(_("soort"), max_length=16, choices=ProvisionKind.choices)
     indication_required = models.BooleanField(
@@ -81,6 +91,7 @@ class CatalogueItem(models.Model):
                 condition=Q(kind=ProvisionKind.MAATWERK) | Q(indication_required=False),
                 name="catalogue_general_needs_no_indication",
             ),
+            v.text_length_constraint("description", v.SHORT_TEXT_MAX, name="catalogue_description_max_length"),
         ]
 
     def __str__(self) -> str:
@@ -312,7 +323,11 @@ class Escalation(models.Model):
     )
     reason = models.CharField(_("reden"), max_length=16, choices=EscalationReason.choices)
     urgency = models.CharField(_("urgentie"), max_length=8, choices=Urgency.choices, default=Urgency.NORMAL)
-    question = models.TextField(_("vraag aan het expertiseteam"), max_length=4000)
+    question = models.TextField(
+        _("vraag aan het expertiseteam"),
+        max_length=ESCALATION_TEXT_MAX,
+        validators=[v.MaxLengthValidator(ESCALATION_TEXT_MAX), v.no_control_characters_multiline],
+    )
     deadline = models.DateField(_("reactie uiterlijk"))
     assigned_expert = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -324,7 +339,12 @@ class Escalation(models.Model):
     )
     status = models.CharField(_("status"), max_length=12, choices=EscalationStatus.choices, default="open")
     outcome = models.CharField(_("uitkomst"), max_length=12, choices=EscalationOutcome.choices, blank=True)
-    advice = models.TextField(_("advies"), blank=True, max_length=4000)
+    advice = models.TextField(
+        _("advies"),
+        blank=True,
+        max_length=ESCALATION_TEXT_MAX,
+        validators=[v.MaxLengthValidator(ESCALATION_TEXT_MAX), v.no_control_characters_multiline],
+    )
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     opened_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -343,6 +363,8 @@ class Escalation(models.Model):
                 | (~Q(status="closed") & Q(closed_at__isnull=True)),
                 name="escalation_closed_has_outcome",
             ),
+            v.text_length_constraint("question", ESCALATION_TEXT_MAX, name="escalation_question_max_length"),
+            v.text_length_constraint("advice", ESCALATION_TEXT_MAX, name="escalation_advice_max_length"),
         ]
         indexes = [
             models.Index(fields=["expert_team", "deadline"], name="escalation_queue", condition=~Q(status="closed")),
@@ -413,7 +435,11 @@ class Decision(models.Model):
     period_end = models.DateField(_("einddatum"), null=True, blank=True)
     product = models.CharField(_("product"), max_length=200)
     volume_text = models.CharField(_("omvang"), max_length=200)
-    motivation = models.TextField(_("motivering"), max_length=8000)
+    motivation = models.TextField(
+        _("motivering"),
+        max_length=MOTIVATION_MAX,
+        validators=[v.MaxLengthValidator(MOTIVATION_MAX), v.no_control_characters_multiline],
+    )
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(default=timezone.now)
     pdf = models.BinaryField(editable=False)
@@ -422,6 +448,7 @@ class Decision(models.Model):
         verbose_name = _("beschikking")
         verbose_name_plural = _("beschikkingen")
         ordering = ["-decided_at"]
+        constraints = [v.text_length_constraint("motivation", MOTIVATION_MAX, name="decision_motivation_max_length")]
 
     def __str__(self) -> str:
         return f"beschikking {self.uuid}"

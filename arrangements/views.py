@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,7 +22,7 @@ from accounts.constants import Role
 from cases import permissions as case_permissions
 from cases.access import case_view
 from cases.models import Case
-from socialdomain.forms import add_service_errors
+from socialdomain.forms import ALREADY_SAVED, DuplicateSubmission, add_service_errors, form_submitted_once
 from socialdomain.http import AuthenticatedHttpRequest, HtmxAuthenticatedHttpRequest
 
 from . import forms, hooks, selectors, services
@@ -82,16 +83,16 @@ def _estimate_context(case: Case, form: forms.ArrangementForm) -> dict[str, Any]
     }
 
 
-@case_view(write=True)
 @require_POST
+@case_view(write=True)
 def arrangement_estimate(request: HtmxAuthenticatedHttpRequest, case: Case) -> HttpResponse:
     form = forms.ArrangementForm(request.POST, case=case)
     form.user = request.user  # type: ignore[attr-defined]
     return render(request, "arrangements/_estimate.html", _estimate_context(case, form))
 
 
-@case_view(write=True)
 @require_http_methods(["GET", "POST"])
+@case_view(write=True)
 def arrangement_new(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     """Request an arrangement: grant it within the mandate, or put it to the expert team in one step."""
     form = forms.ArrangementForm(request.POST or None, case=case)
@@ -100,24 +101,36 @@ def arrangement_new(request: AuthenticatedHttpRequest, case: Case) -> HttpRespon
     if request.method == "POST" and form.is_valid():
         data = form.arrangement_data()
         submission = form.cleaned_data.get("submission")
+        escalate = "voorleggen" in request.POST
         try:
-            if "voorleggen" in request.POST:
-                team = form.cleaned_data.get("expert_team")
-                if team is None:
-                    raise ValidationError({"expert_team": _("Kies een expertiseteam.")})
-                escalation = services.arrangement_request_and_escalate(
-                    actor=request.user,
-                    case=case,
-                    expert_team=team,
-                    question=form.cleaned_data.get("question") or "",
-                    urgency=form.cleaned_data.get("urgency") or "normal",
-                    assigned_expert=form.cleaned_data.get("assigned_expert"),
-                    submission=submission,
-                    **data,
-                )
-                messages.success(request, _("De voorziening is voorgelegd aan het expertiseteam."))
-                return redirect("arrangements:escalation_detail", uuid=case.uuid, escalation=escalation.uuid)
-            arrangement = services.arrangement_grant(actor=request.user, case=case, submission=submission, **data)
+            with form_submitted_once(form=form, user=request.user) as once:
+                if escalate:
+                    team = form.cleaned_data.get("expert_team")
+                    if team is None:
+                        raise ValidationError({"expert_team": _("Kies een expertiseteam.")})
+                    escalation = services.arrangement_request_and_escalate(
+                        actor=request.user,
+                        case=case,
+                        expert_team=team,
+                        question=form.cleaned_data.get("question") or "",
+                        urgency=form.cleaned_data.get("urgency") or "normal",
+                        assigned_expert=form.cleaned_data.get("assigned_expert"),
+                        submission=submission,
+                        **data,
+                    )
+                    once.result_url = reverse(
+                        "arrangements:escalation_detail", kwargs={"uuid": case.uuid, "escalation": escalation.uuid}
+                    )
+                else:
+                    arrangement = services.arrangement_grant(
+                        actor=request.user, case=case, submission=submission, **data
+                    )
+                    once.result_url = reverse(
+                        "arrangements:detail", kwargs={"uuid": case.uuid, "arrangement": arrangement.uuid}
+                    )
+        except DuplicateSubmission as dup:
+            messages.info(request, ALREADY_SAVED)
+            return redirect(dup.result_url)
         except PermissionDenied:
             raise Http404 from None
         except ValidationError as exc:
@@ -126,8 +139,11 @@ def arrangement_new(request: AuthenticatedHttpRequest, case: Case) -> HttpRespon
             else:
                 add_service_errors(form, exc)
         else:
-            messages.success(request, _("De voorziening is toegekend."))
-            return redirect("arrangements:detail", uuid=case.uuid, arrangement=arrangement.uuid)
+            if escalate:
+                messages.success(request, _("De voorziening is voorgelegd aan het expertiseteam."))
+            else:
+                messages.success(request, _("De voorziening is toegekend."))
+            return redirect(once.result_url)
     context = {"form": form, "case": case, "beyond": beyond}
     if request.method == "POST" and form.is_valid():
         context |= _estimate_context(case, form)
@@ -177,8 +193,8 @@ def _run(request: AuthenticatedHttpRequest, form: Any, action: Any, success: str
     return True
 
 
-@case_view(write=True)
 @require_POST
+@case_view(write=True)
 def arrangement_step(request: AuthenticatedHttpRequest, case: Case, arrangement: UUID) -> HttpResponse:
     obj = _arrangement_or_404(case, arrangement)
     step = request.POST.get("step")
@@ -198,8 +214,8 @@ def arrangement_step(request: AuthenticatedHttpRequest, case: Case, arrangement:
     return _back(case, obj)
 
 
-@case_view(write=True)
 @require_POST
+@case_view(write=True)
 def arrangement_change(request: AuthenticatedHttpRequest, case: Case, arrangement: UUID) -> HttpResponse:
     obj = _arrangement_or_404(case, arrangement)
     _run(
@@ -213,8 +229,8 @@ def arrangement_change(request: AuthenticatedHttpRequest, case: Case, arrangemen
     return _back(case, obj)
 
 
-@case_view(write=True)
 @require_POST
+@case_view(write=True)
 def arrangement_stop(request: AuthenticatedHttpRequest, case: Case, arrangement: UUID) -> HttpResponse:
     obj = _arrangement_or_404(case, arrangement)
     _run(
@@ -228,8 +244,8 @@ def arrangement_stop(request: AuthenticatedHttpRequest, case: Case, arrangement:
     return _back(case, obj)
 
 
-@case_view()
 @require_POST
+@case_view()
 def arrangement_insufficient(request: AuthenticatedHttpRequest, case: Case, arrangement: UUID) -> HttpResponse:
     obj = _arrangement_or_404(case, arrangement)
     _run(
@@ -241,8 +257,8 @@ def arrangement_insufficient(request: AuthenticatedHttpRequest, case: Case, arra
     return _back(case, obj)
 
 
-@case_view(write=True)
 @require_POST
+@case_view(write=True)
 def arrangement_review(request: AuthenticatedHttpRequest, case: Case, arrangement: UUID) -> HttpResponse:
     obj = _arrangement_or_404(case, arrangement)
     _run(
@@ -264,20 +280,28 @@ def case_escalations(request: AuthenticatedHttpRequest, case: Case) -> HttpRespo
     return render(request, "arrangements/case_escalations.html", context)
 
 
-@case_view(write=True)
 @require_http_methods(["GET", "POST"])
+@case_view(write=True)
 def escalation_new(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     form = forms.EscalationForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "form_token"}
         try:
-            escalation = services.escalation_open(actor=request.user, case=case, **form.cleaned_data)
+            with form_submitted_once(form=form, user=request.user) as once:
+                escalation = services.escalation_open(actor=request.user, case=case, **data)
+                once.result_url = reverse(
+                    "arrangements:escalation_detail", kwargs={"uuid": case.uuid, "escalation": escalation.uuid}
+                )
+        except DuplicateSubmission as dup:
+            messages.info(request, ALREADY_SAVED)
+            return redirect(dup.result_url)
         except PermissionDenied:
             raise Http404 from None
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("De vraag is voorgelegd aan het expertiseteam."))
-            return redirect("arrangements:escalation_detail", uuid=case.uuid, escalation=escalation.uuid)
+            return redirect(once.result_url)
     return render(request, "arrangements/escalation_form.html", {"form": form, "case": case})
 
 
@@ -321,8 +345,8 @@ def _escalation_page(request: AuthenticatedHttpRequest, case: Case, obj: Escalat
     return render(request, "arrangements/escalation_detail.html", context)
 
 
-@case_view()
 @require_POST
+@case_view()
 def escalation_act(request: AuthenticatedHttpRequest, case: Case, escalation: UUID, action: str) -> HttpResponse:
     """The assigned expert's outcomes: advice, decision, take over, hand back."""
     obj = _escalation_or_404(case, escalation)

@@ -268,10 +268,12 @@ def member_edit(request: AuthenticatedHttpRequest, case: Case, person_uuid: UUID
 def network_add(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     form = forms.NetworkContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # A double submit lands where the first one did (the Gezin tab).
+        result_url = section_url(case, "gezin")
         try:
             with form_submitted_once(form=form, user=request.user) as once:
                 services.network_contact_add(actor=request.user, case=case, **_without_token(form))
-                once.result_url = reverse("cases:detail", kwargs={"uuid": case.uuid})
+                once.result_url = result_url
         except DuplicateSubmission as dup:
             messages.info(request, ALREADY_SAVED)
             return redirect(dup.result_url)
@@ -279,7 +281,7 @@ def network_add(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Het netwerkcontact is toegevoegd."))
-            return redirect("cases:section", uuid=case.uuid, section="gezin")
+            return redirect(result_url)
     return _form_page(request, case, form, _("Netwerkcontact toevoegen"))
 
 
@@ -288,10 +290,11 @@ def network_add(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
 def consent_add(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     form = forms.ConsentForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
+        result_url = section_url(case, "gezin")
         try:
             with form_submitted_once(form=form, user=request.user) as once:
                 services.consent_record(actor=request.user, case=case, **_without_token(form))
-                once.result_url = reverse("cases:detail", kwargs={"uuid": case.uuid})
+                once.result_url = result_url
         except DuplicateSubmission as dup:
             messages.info(request, ALREADY_SAVED)
             return redirect(dup.result_url)
@@ -299,7 +302,7 @@ def consent_add(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("De toestemming is vastgelegd."))
-            return redirect("cases:section", uuid=case.uuid, section="gezin")
+            return redirect(result_url)
     return _form_page(request, case, form, _("Toestemming vastleggen"))
 
 

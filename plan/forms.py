@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import HouseholdMember
 from intake.constants import SCORE_CHOICES, Domain
+from socialdomain import validators as v
+from socialdomain.forms import FormTokenMixin, InputPolicyMixin
 
 from .constants import ANSWER_CHOICES, QUESTIONS, AgreementMethod, GoalOutcome, Rung
 from .models import Goal
@@ -38,7 +40,7 @@ class TextField(forms.CharField):
         return _clean_text(super().clean(value))
 
 
-class VersionForm(forms.Form):
+class VersionForm(InputPolicyMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
@@ -60,7 +62,7 @@ def member_label(member: HouseholdMember) -> str:
     return member.person.first_name
 
 
-class StartForm(forms.Form):
+class StartForm(InputPolicyMixin, forms.Form):
     """Start the plan; the participatieladder of each adult at the gesprek."""
 
     def __init__(self, *args: Any, adults: list[HouseholdMember], **kwargs: Any) -> None:
@@ -78,14 +80,14 @@ class StartForm(forms.Form):
 class PlanEditForm(VersionForm):
     household_words = TextField(
         label=_("Wat wil het gezin bereiken? (in de woorden van het gezin)"),
-        max_length=5000,
+        max_length=v.TEXT_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     plan_date = forms.DateField(label=_("Datum plan"), widget=DateInput())
 
 
-class GoalForm(VersionForm):
+class GoalForm(FormTokenMixin, VersionForm):
     member = forms.TypedChoiceField(label=_("Gezinslid"), coerce=int)
     domain = forms.ChoiceField(label=_("Leefgebied"), choices=Domain.choices)
     description = TextField(label=_("Doel in de woorden van het gezin"), max_length=500, required=False)
@@ -99,7 +101,7 @@ class GoalForm(VersionForm):
         self.fields["member"].choices = [(m.pk, member_label(m)) for m in members]  # type: ignore[attr-defined]
 
 
-class ActionForm(VersionForm):
+class ActionForm(FormTokenMixin, VersionForm):
     description = TextField(label=_("Actie"), max_length=500)
     owner = forms.ChoiceField(label=_("Wie doet het?"))
     due_on = forms.DateField(label=_("Uiterlijk op"), widget=DateInput())
@@ -131,12 +133,12 @@ class ActionForm(VersionForm):
         return self.goals.get(self.cleaned_data.get("goal") or "")
 
 
-class SafetyForm(VersionForm):
+class SafetyForm(FormTokenMixin, VersionForm):
     text = TextField(label=_("Veiligheidsafspraak"), max_length=500)
     who = TextField(label=_("Wie komt de afspraak na?"), max_length=200)
 
 
-class RiskForm(VersionForm):
+class RiskForm(FormTokenMixin, VersionForm):
     description = TextField(label=_("Risico"), max_length=500)
     mitigation = TextField(label=_("Wat doen we eraan?"), max_length=500, required=False)
 
@@ -151,7 +153,10 @@ class AgreeForm(VersionForm):
     agreed_on = forms.DateField(label=_("Datum akkoord"), widget=DateInput())
     method = forms.ChoiceField(label=_("Hoe"), choices=AgreementMethod.choices, widget=forms.RadioSelect)
     remarks = TextField(
-        label=_("Opmerkingen van het gezin"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Opmerkingen van het gezin"),
+        max_length=v.TEXT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args: Any, members: list[HouseholdMember], **kwargs: Any) -> None:
@@ -159,11 +164,11 @@ class AgreeForm(VersionForm):
         self.fields["members"].choices = [(m.pk, member_label(m)) for m in members]  # type: ignore[attr-defined]
 
 
-class EvaluationForm(forms.Form):
+class EvaluationForm(InputPolicyMixin, forms.Form):
     date = forms.DateField(label=_("Datum evaluatie"), widget=DateInput())
     household_view = TextField(
         label=_("Hoe ervaart het gezin de hulp?"),
-        max_length=5000,
+        max_length=v.TEXT_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -237,16 +242,16 @@ class EvaluationForm(forms.Form):
         ]
 
 
-class CodeForm(forms.Form):
+class CodeForm(InputPolicyMixin, forms.Form):
     code = forms.CharField(
         label=_("Uw code"), max_length=40, help_text=_("De code staat op het briefje van uw regisseur.")
     )
 
 
-class QuestionnaireForm(forms.Form):
+class QuestionnaireForm(InputPolicyMixin, forms.Form):
     remarks = TextField(
         label=_("Wilt u nog iets kwijt? (niet verplicht)"),
-        max_length=2000,
+        max_length=v.SHORT_TEXT_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )

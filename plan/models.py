@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from intake.constants import SCORE_CHOICES, Domain
+from socialdomain import validators as v
 
 from .constants import (
     DEFAULT_EVALUATION_MONTHS,
@@ -81,7 +82,12 @@ class Plan(models.Model):
     )
     is_current = models.BooleanField(_("huidige versie"), default=True)
     status = models.CharField(_("status"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
-    household_words = models.TextField(_("Wat wil het gezin bereiken?"), blank=True, max_length=5000)
+    household_words = models.TextField(
+        _("Wat wil het gezin bereiken?"),
+        blank=True,
+        max_length=v.TEXT_MAX,
+        validators=[v.MaxLengthValidator(v.TEXT_MAX), v.no_control_characters_multiline],
+    )
     plan_date = models.DateField(_("datum plan"))
     evaluation_due = models.DateField(_("evaluatiedatum"), null=True, blank=True)
     source_gesprek = models.ForeignKey(
@@ -89,7 +95,12 @@ class Plan(models.Model):
     )
     agreed_on = models.DateField(_("akkoord op"), null=True, blank=True)
     agreement_method = models.CharField(_("hoe akkoord"), max_length=8, choices=AgreementMethod.choices, blank=True)
-    agreement_remarks = models.TextField(_("opmerkingen van het gezin"), blank=True, max_length=5000)
+    agreement_remarks = models.TextField(
+        _("opmerkingen van het gezin"),
+        blank=True,
+        max_length=v.TEXT_MAX,
+        validators=[v.MaxLengthValidator(v.TEXT_MAX), v.no_control_characters_multiline],
+    )
     agreed_members = models.ManyToManyField(
         "cases.HouseholdMember", blank=True, related_name="+", verbose_name=_("akkoord gegeven door")
     )
@@ -111,6 +122,8 @@ class Plan(models.Model):
             # "1 gezin, 1 plan": one current version per case, whatever the number of versions.
             models.UniqueConstraint(fields=["case"], condition=Q(is_current=True), name="plan_one_current_per_case"),
             models.UniqueConstraint(fields=["case", "number"], name="plan_unique_number_per_case"),
+            v.text_length_constraint("household_words", v.TEXT_MAX, name="plan_household_words_max_length"),
+            v.text_length_constraint("agreement_remarks", v.TEXT_MAX, name="plan_agreement_remarks_max_length"),
         ]
         indexes = [
             models.Index(fields=["evaluation_due"], name="plan_evaluation_due", condition=Q(is_current=True)),
@@ -280,7 +293,12 @@ class Evaluation(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     plan = models.OneToOneField(Plan, on_delete=models.PROTECT, related_name="evaluation")
     date = models.DateField(_("datum evaluatie"))
-    household_view = models.TextField(_("hoe ervaart het gezin de hulp?"), blank=True, max_length=5000)
+    household_view = models.TextField(
+        _("hoe ervaart het gezin de hulp?"),
+        blank=True,
+        max_length=v.TEXT_MAX,
+        validators=[v.MaxLengthValidator(v.TEXT_MAX), v.no_control_characters_multiline],
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -288,6 +306,9 @@ class Evaluation(models.Model):
         verbose_name = _("evaluatie")
         verbose_name_plural = _("evaluaties")
         ordering = ["-date"]
+        constraints = [
+            v.text_length_constraint("household_view", v.TEXT_MAX, name="evaluation_household_view_max_length")
+        ]
 
     def __str__(self) -> str:
         return f"{self.plan} {self.date:%Y-%m-%d}"
@@ -430,12 +451,19 @@ class QuestionnaireAnswer(models.Model):
     q_fit = models.PositiveSmallIntegerField(validators=SCORE_RANGE)
     q_better = models.PositiveSmallIntegerField(validators=SCORE_RANGE)
     q_recommend = models.PositiveSmallIntegerField(validators=SCORE_RANGE)
-    remarks = models.TextField(blank=True, max_length=2000)
+    remarks = models.TextField(
+        blank=True,
+        max_length=v.SHORT_TEXT_MAX,
+        validators=[v.MaxLengthValidator(v.SHORT_TEXT_MAX), v.no_control_characters_multiline],
+    )
     answered_on = models.DateField()
 
     class Meta:
         verbose_name = _("antwoord vragenlijst")
         verbose_name_plural = _("antwoorden vragenlijst")
+        constraints = [
+            v.text_length_constraint("remarks", v.SHORT_TEXT_MAX, name="questionnaire_answer_remarks_max_length")
+        ]
 
     def __str__(self) -> str:
         return str(self.answered_on)

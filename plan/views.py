@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cases.access import case_view
 from cases.models import Case
 from socialdomain.concurrency import diff_rows
-from socialdomain.forms import add_service_errors
+from socialdomain.forms import ALREADY_SAVED, DuplicateSubmission, add_service_errors, form_submitted_once
 from socialdomain.http import AuthenticatedHttpRequest
 
 from . import forms, selectors, services
@@ -48,6 +48,12 @@ def _draft_or_redirect(case: Case) -> Plan:
 
 def _detail(case: Case) -> HttpResponse:
     return redirect("plan:detail", uuid=case.uuid)
+
+
+def _already_saved(request: HttpRequest, dup: DuplicateSubmission, case: Case) -> HttpResponse:
+    """A second submit of a form that was saved: to the first one's result, nothing new."""
+    messages.info(request, ALREADY_SAVED)
+    return redirect(dup.result_url or reverse("plan:detail", kwargs={"uuid": case.uuid}))
 
 
 def _conflict(form: Any, exc: services.PlanConflict, rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -175,15 +181,19 @@ def goal_add(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     form = forms.GoalForm(request.POST or None, initial=initial, members=members)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "member")}
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "member", "form_token")}
         try:
-            services.goal_add(
-                actor=request.user,
-                plan=plan,
-                expected_version=form.cleaned_data["version"],
-                member_id=form.cleaned_data["member"],
-                **data,
-            )
+            with form_submitted_once(form=form, user=request.user) as once:
+                services.goal_add(
+                    actor=request.user,
+                    plan=plan,
+                    expected_version=form.cleaned_data["version"],
+                    member_id=form.cleaned_data["member"],
+                    **data,
+                )
+                once.result_url = reverse("plan:detail", kwargs={"uuid": case.uuid})
+        except DuplicateSubmission as dup:
+            return _already_saved(request, dup, case)
         except services.PlanConflict as exc:
             conflict = _item_conflict(
                 form, exc, _("Nieuw doel"), str(form.cleaned_data["description"] or form.cleaned_data["domain"])
@@ -196,8 +206,8 @@ def goal_add(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     return _form_page(request, case, form, _("Doel toevoegen"), conflict=conflict)
 
 
-@case_view(write=True)
 @require_POST
+@case_view(write=True)
 def goal_remove(request: AuthenticatedHttpRequest, case: Case, goal_uuid: UUID) -> HttpResponse:
     plan = _draft_or_redirect(case)
     goal = Goal.objects.filter(plan=plan, uuid=goal_uuid).first()
@@ -231,16 +241,20 @@ def action_add(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         kind, owner_id = form.owner_parts()
         try:
-            services.action_add(
-                actor=request.user,
-                plan=plan,
-                expected_version=form.cleaned_data["version"],
-                description=form.cleaned_data["description"],
-                owner_kind=kind,
-                owner_id=owner_id,
-                due_on=form.cleaned_data["due_on"],
-                goal=form.selected_goal(),
-            )
+            with form_submitted_once(form=form, user=request.user) as once:
+                services.action_add(
+                    actor=request.user,
+                    plan=plan,
+                    expected_version=form.cleaned_data["version"],
+                    description=form.cleaned_data["description"],
+                    owner_kind=kind,
+                    owner_id=owner_id,
+                    due_on=form.cleaned_data["due_on"],
+                    goal=form.selected_goal(),
+                )
+                once.result_url = reverse("plan:detail", kwargs={"uuid": case.uuid})
+        except DuplicateSubmission as dup:
+            return _already_saved(request, dup, case)
         except services.PlanConflict as exc:
             conflict = _item_conflict(form, exc, _("Nieuwe actie"), form.cleaned_data["description"])
         except ValidationError as exc:
@@ -251,8 +265,8 @@ def action_add(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     return _form_page(request, case, form, _("Actie toevoegen"), conflict=conflict)
 
 
-@case_view(write=True)
 @require_POST
+@case_view(write=True)
 def action_done(request: AuthenticatedHttpRequest, case: Case, action_uuid: UUID) -> HttpResponse:
     action = Action.objects.filter(plan__case=case, plan__is_current=True, uuid=action_uuid).first()
     if action is None:
@@ -274,13 +288,17 @@ def safety_add(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.safety_agreement_add(
-                actor=request.user,
-                plan=plan,
-                expected_version=form.cleaned_data["version"],
-                text=form.cleaned_data["text"],
-                who=form.cleaned_data["who"],
-            )
+            with form_submitted_once(form=form, user=request.user) as once:
+                services.safety_agreement_add(
+                    actor=request.user,
+                    plan=plan,
+                    expected_version=form.cleaned_data["version"],
+                    text=form.cleaned_data["text"],
+                    who=form.cleaned_data["who"],
+                )
+                once.result_url = reverse("plan:detail", kwargs={"uuid": case.uuid})
+        except DuplicateSubmission as dup:
+            return _already_saved(request, dup, case)
         except services.PlanConflict as exc:
             conflict = _item_conflict(form, exc, _("Nieuwe veiligheidsafspraak"), form.cleaned_data["text"])
         except ValidationError as exc:
@@ -299,13 +317,17 @@ def risk_add(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.risk_add(
-                actor=request.user,
-                plan=plan,
-                expected_version=form.cleaned_data["version"],
-                description=form.cleaned_data["description"],
-                mitigation=form.cleaned_data["mitigation"],
-            )
+            with form_submitted_once(form=form, user=request.user) as once:
+                services.risk_add(
+                    actor=request.user,
+                    plan=plan,
+                    expected_version=form.cleaned_data["version"],
+                    description=form.cleaned_data["description"],
+                    mitigation=form.cleaned_data["mitigation"],
+                )
+                once.result_url = reverse("plan:detail", kwargs={"uuid": case.uuid})
+        except DuplicateSubmission as dup:
+            return _already_saved(request, dup, case)
         except services.PlanConflict as exc:
             conflict = _item_conflict(form, exc, _("Nieuw risico"), form.cleaned_data["description"])
         except ValidationError as exc:
@@ -348,8 +370,8 @@ def plan_agree(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     return _form_page(request, case, form, _("Akkoord van het gezin vastleggen"), conflict=conflict, content=content)
 
 
-@case_view(write=True)
 @require_POST
+@case_view(write=True)
 def plan_activate(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     plan = _current_or_404(case)
     try:
@@ -442,8 +464,8 @@ def pdf_run(request: AuthenticatedHttpRequest, case: Case, run_uuid: UUID) -> Ht
 # --- questionnaire ---------------------------------------------------------------------
 
 
-@case_view(write=True)
 @require_POST
+@case_view(write=True)
 def questionnaire_invite(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     plan = Plan.objects.filter(case=case).exclude(status=PlanStatus.DRAFT).order_by("-number").first()
     if plan is None:

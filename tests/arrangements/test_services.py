@@ -5,12 +5,13 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.constants import Role
 from arrangements import hooks, services
 from arrangements.constants import ArrangementStatus, DeliveryForm, EscalationOutcome, EscalationStatus, Frequency
-from arrangements.models import Arrangement, CommitmentMonth, Decision, Escalation, Tariff
+from arrangements.models import ESCALATION_TEXT_MAX, Arrangement, CommitmentMonth, Decision, Escalation, Tariff
 from audit.models import AuditEvent
 from tests.accounts.factories import MunicipalityFactory, OrganisationFactory, TeamFactory
 from tests.arrangements.factories import item_create
@@ -372,3 +373,24 @@ def test_only_the_assigned_expert_decides(world, make_user):
             legal_basis="artikel 2.3.5 Wmo 2015",
             motivation="De regisseur mag dit niet.",
         )
+
+
+def test_escalation_texts_have_their_maximum_in_the_service_and_the_database(world):
+    def open_escalation(question: str) -> Escalation:
+        return services.escalation_open(
+            actor=world.regisseur,
+            case=world.case,
+            expert_team=world.expert_team,
+            reason="advice",
+            urgency="normal",
+            question=question,
+        )
+
+    for question in ("x" * (ESCALATION_TEXT_MAX + 1), "Vraag\u202e"):
+        with pytest.raises(ValidationError):
+            open_escalation(question)
+    assert not Escalation.objects.exists()
+    escalation = open_escalation("Vraag")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Escalation.objects.filter(pk=escalation.pk).update(question="x" * (ESCALATION_TEXT_MAX + 1))
+    Escalation.objects.filter(pk=escalation.pk).update(question="x" * ESCALATION_TEXT_MAX)

@@ -94,7 +94,7 @@ def test_beyond_mandate_shows_why_saves_nothing_then_escalates_in_one_step(clien
         ({"volume": "1" * 200}, ""),
         ({"end_date": "1999-01-01"}, "ligt voor de startdatum"),
         ({"start_date": "2999-01-01", "end_date": "2999-02-01"}, "meer dan een jaar in de toekomst"),
-        ({"contribution": "a\u202eb"}, "stuurtekens"),
+        ({"contribution": "a\u202eb"}, "bevat een onzichtbaar stuurteken (U+202E"),
         ({"contribution": "x" * 100_000}, "niet meer dan 300 tekens"),
     ],
 )
@@ -270,3 +270,20 @@ def test_expert_decides_over_http_then_loses_access(client, world):
     escalation.arrangement.refresh_from_db()
     assert escalation.arrangement.status == ArrangementStatus.GRANTED
     assert client.post(url, {"granted": "1"}).status_code == 404
+
+
+def test_double_submit_of_a_grant_with_its_form_token_saves_once_and_goes_to_the_first_result(client, world):
+    client.force_login(world.regisseur)
+    target = reverse("arrangements:new", args=[world.case.uuid])
+    form = client.get(target).context["form"]
+    token, submission = form["form_token"].value(), form["submission"].value()
+    assert token, "the arrangement form renders a one-time token"
+    data = form_data(world, toekennen="1", form_token=str(token), submission=str(submission))
+    first = client.post(target, data)
+    assert first.status_code == 302
+    writes = AuditEvent.objects.filter(kind=EventKind.WRITE).count()
+    second = client.post(target, data, follow=True)
+    assert second.redirect_chain[0][0] == first["Location"]
+    assert "Dit formulier was al verstuurd en is één keer opgeslagen." in second.content.decode()
+    assert Arrangement.objects.filter(case=world.case).count() == 1
+    assert AuditEvent.objects.filter(kind=EventKind.WRITE).count() == writes

@@ -42,4 +42,13 @@ def test_outsider_gets_404_on_every_case_route(client, make_user, role):
             # Not allowed looks exactly like not there: 404 (or 405 for the wrong method, as for a missing case).
             assert status in (404, 405), (method.__name__, route, status)
             assert status == method(missing, data if method == client.post else None).status_code, route
-        assert client.get(route).status_code == 404 or route.endswith(("intrekken/", "notities/")), route
+        # POST-only routes refuse a GET before the case is looked up: 405, the same answer as
+        # for a missing case (compared above).
+        post_only = (
+            "intrekken/",
+            "notities/",
+            *("verwijderen/", "gedaan/", "plan/uitvoeren/", "plan/vragenlijst/"),  # plan
+            *("voorzieningen/raming/", "status/", "wijzigen/", "beeindigen/", "volstaat-niet-meer/"),  # arrangements
+            *(f"{case.uuid}/evaluatie/", "advies/", "besluit/", "overnemen/", "teruggeven/"),
+        )
+        assert client.get(route).status_code == 404 or route.endswith(post_only), route

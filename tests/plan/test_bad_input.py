@@ -1,7 +1,8 @@
 """Hostile and sloppy input on the plan forms: a Dutch message, nothing saved, never a 500."""
 
 import pytest
-from django.db import connection
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -9,6 +10,7 @@ from django.utils import timezone
 
 from plan import selectors, services
 from plan.models import Evaluation, Plan
+from socialdomain.validators import TEXT_MAX
 from tests.cases.factories import CaseFactory, HouseholdFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +28,7 @@ def _edit(client, plan, words):  # type: ignore[no-untyped-def]
     [
         ("a" * 100_000, "Zorg dat deze waarde niet meer dan 5000 tekens bevat"),
         ("rust\x00", "Null-tekens zijn niet toegestaan."),
-        ("rust \u202eniet", "De tekst bevat onzichtbare tekens die de leesrichting veranderen."),
+        ("rust \u202eniet", "bevat een onzichtbaar stuurteken (U+202E"),
     ],
 )
 def test_bad_household_words_are_refused_and_nothing_saved(client, regisseur, draft, words, message):
@@ -103,3 +105,23 @@ def test_worklist_queries_do_not_grow_with_plans(regisseur, team, draft):
         rows = selectors.worklist_drafts(user=regisseur)
         selectors.worklist_overdue(user=regisseur)
     assert len(rows) == 5 and len(one) == len(five)
+
+
+def test_the_service_refuses_control_characters_in_the_households_words(regisseur, draft):
+    """Past the form: the model's validators (full_clean in the service) refuse them too."""
+    with pytest.raises(ValidationError):
+        services.plan_update(
+            actor=regisseur,
+            plan=draft,
+            expected_version=draft.version,
+            household_words="rust \u2066niet",
+            plan_date=draft.plan_date,
+        )
+    assert Plan.objects.get(pk=draft.pk).household_words == ""
+
+
+@pytest.mark.parametrize("field", ["household_words", "agreement_remarks"])
+def test_the_database_refuses_a_plan_text_over_its_maximum(draft, field):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Plan.objects.filter(pk=draft.pk).update(**{field: "x" * (TEXT_MAX + 1)})  # past forms and full_clean
+    Plan.objects.filter(pk=draft.pk).update(**{field: "x" * TEXT_MAX})

@@ -278,3 +278,26 @@ def test_team_leader_reads_the_plan_but_cannot_edit_it(client, make_user, team, 
     assert client.get(url("detail", draft.case)).status_code == 200
     assert client.get(url("edit", draft.case)).status_code == 404
     assert "Doel toevoegen" not in client.get(url("detail", draft.case)).content.decode()
+
+
+def test_double_submit_of_a_goal_with_its_form_token_goes_to_the_first_result(logged_in, draft, members):
+    target = url("goal_add", draft.case)
+    token = logged_in.get(target).context["form"]["form_token"].value()
+    assert token, "the goal form renders a one-time token"
+    form = {
+        "version": draft.version,
+        "member": members["Myra"].pk,
+        "domain": "parenting",
+        "start_score": "3",
+        "target_score": "4",
+        "target_date": (draft.plan_date + datetime.timedelta(days=60)).isoformat(),
+        "form_token": str(token),
+    }
+    first = logged_in.post(target, form)
+    assert first.status_code == 302
+    events = AuditEvent.objects.exclude(kind="read").count()
+    second = logged_in.post(target, form, follow=True)
+    assert second.redirect_chain[0][0] == first["Location"]
+    assert "Dit formulier was al verstuurd en is één keer opgeslagen." in second.content.decode()
+    assert draft.goals.filter(domain="parenting").count() == 1
+    assert AuditEvent.objects.exclude(kind="read").count() == events  # nothing new written

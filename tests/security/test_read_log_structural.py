@@ -16,6 +16,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,9 @@ from django.urls.resolvers import RoutePattern
 from django.utils import timezone
 
 from accounts.constants import Role
+from arrangements import services as arrangement_services
+from arrangements.constants import DeliveryForm, EscalationReason, StopReason, Urgency
+from arrangements.models import Arrangement, Escalation, Mandate
 from audit.models import AuditEvent, EventKind
 from cases import breakglass
 from cases import services as case_services
@@ -36,10 +40,30 @@ from cases.models import Case
 from intake import services as intake_services
 from intake.access import is_signal_view
 from intake.constants import SignalSource, TriageRoute
-from tests.accounts.factories import TeamFactory
+from plan import services as plan_services
+from plan.constants import AgreementMethod
+from tests.accounts.factories import OrganisationFactory, TeamFactory
+from tests.arrangements.factories import item_create
 
 # Routes with a UUID keyword in our apps that show no case content. Each needs a reason.
-NOT_CASE_BOUND: dict[str, str] = {}
+NOT_CASE_BOUND: dict[str, str] = {
+    "budget:detail": (
+        "The UUID is a budget's (one per municipality and year): amounts per law, team and provider, "
+        "no case content; controllers of that municipality only, 404 for everyone else (tests/budget/test_views.py)."
+    ),
+    "budget:export_xlsx": "The budget's figures as a spreadsheet: the same rows and guard as budget:detail.",
+    "budget:export_csv": "The budget's figures as CSV: the same rows and guard as budget:detail.",
+    "questionnaire_link": (
+        "Public, single-use token of a client questionnaire invite: it opens the questionnaire (five "
+        "questions and a remarks box) and shows nothing of the case or plan; an unknown or used token "
+        "answers the same page (tests/plan/test_questionnaire.py)."
+    ),
+    "arrangements:escalation_pick": (
+        "POST only, keyed by an escalation: an expert of its expert team takes the question from the "
+        "queue (404 for anyone else) and is redirected to arrangements:escalation_detail, the case view "
+        "that logs the read; it renders no case content itself (tests/arrangements/test_access.py)."
+    ),
+}
 
 PROJECT_ROOT = Path(settings.BASE_DIR).resolve()
 
@@ -157,6 +181,8 @@ class World:
     unlinked_signal: Any
     gesprek: Any
     member_person_uuid: uuid.UUID
+    expert: Any = None  # an expert of the municipality's expert team (arrangements' escalations)
+    expert_team: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -195,6 +221,8 @@ def world(make_user) -> World:  # type: ignore[no-untyped-def]
     gesprek = intake_services.gesprek_start(actor=regisseur, case=case)
     case_services.case_share(actor=regisseur, case=case, access="read", user=colleague)
     member = case.household.members.select_related("person").first()
+    expert_team = TeamFactory(municipality=team.municipality, expertise=True)
+    expert = make_user(Role.EXPERT, team=expert_team)
     return World(
         regisseur=regisseur,
         teamleider=teamleider,
@@ -205,6 +233,8 @@ def world(make_user) -> World:  # type: ignore[no-untyped-def]
         unlinked_signal=unlinked,
         gesprek=gesprek,
         member_person_uuid=member.person.uuid,
+        expert=expert,
+        expert_team=expert_team,
     )
 
 
@@ -219,6 +249,203 @@ class Sample:
 
 def _case(w: World) -> dict[str, Any]:
     return {"uuid": w.case.uuid}
+
+
+def _member(w: World) -> Any:
+    return w.case.household.members.select_related("person").first()
+
+
+# --- plan: the objects through plan's own services (as tests/plan/conftest.py) ---------
+
+
+def _plan(w: World) -> Any:
+    """The case's current plan (a draft, started on first use)."""
+    if "plan" not in w.extra:
+        w.extra["plan"] = plan_services.plan_start(actor=w.regisseur, case=w.case)
+    w.extra["plan"].refresh_from_db()
+    return w.extra["plan"]
+
+
+def _goal(w: World) -> Any:
+    if "goal" not in w.extra:
+        plan = _plan(w)
+        w.extra["goal"] = plan_services.goal_add(
+            actor=w.regisseur,
+            plan=plan,
+            expected_version=plan.version,
+            member_id=_member(w).pk,
+            domain="finances",
+            start_score=2,
+            target_score=4,
+            target_date=timezone.localdate() + datetime.timedelta(days=90),
+        )
+    return w.extra["goal"]
+
+
+def _action(w: World) -> Any:
+    if "action" not in w.extra:
+        _goal(w)
+        plan = _plan(w)
+        w.extra["action"] = plan_services.action_add(
+            actor=w.regisseur,
+            plan=plan,
+            expected_version=plan.version,
+            description="Schuldhulp bellen",
+            owner_kind="member",
+            owner_id=_member(w).pk,
+            due_on=timezone.localdate() + datetime.timedelta(days=14),
+        )
+    return w.extra["action"]
+
+
+def _agreed(w: World) -> Any:
+    """A plan agreed with the household (version 1): a goal, an action and the agreement."""
+    if "agreed" not in w.extra:
+        _action(w)
+        plan = _plan(w)
+        w.extra["agreed"] = plan_services.plan_agree(
+            actor=w.regisseur,
+            plan=plan,
+            expected_version=plan.version,
+            member_ids=[_member(w).pk],
+            agreed_on=timezone.localdate(),
+            method=AgreementMethod.PAPER,
+            remarks="",
+        )
+    return w.extra["agreed"]
+
+
+def _draft_case(w: World) -> dict[str, Any]:
+    _plan(w)
+    return _case(w)
+
+
+def _agreed_case(w: World) -> dict[str, Any]:
+    _agreed(w)
+    return _case(w)
+
+
+def _version(w: World) -> dict[str, Any]:
+    return {"uuid": w.case.uuid, "number": _agreed(w).number}
+
+
+def _pdf_run(w: World) -> dict[str, Any]:
+    run = plan_services.pdf_run_create(actor=w.regisseur, plan=_agreed(w))
+    return {"uuid": w.case.uuid, "run_uuid": run.uuid}
+
+
+# --- arrangements: through its services (as tests/arrangements/test_services.py) -------
+
+
+def _start(w: World) -> datetime.date:
+    today = timezone.localdate()
+    return (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)  # next month
+
+
+def _catalogue(w: World) -> dict[str, Any]:
+    """A provision with a tariff and a provider, within the regisseur's mandate."""
+    if "item" not in w.extra:
+        municipality = w.case.team.municipality
+        provider = OrganisationFactory()
+        provider.municipalities.add(municipality)
+        item = item_create(municipality, providers=[provider])
+        mandate = Mandate.objects.create(
+            team=w.case.team,
+            role=Role.REGISSEUR,
+            max_per_arrangement=Decimal("5000.00"),
+            max_per_household_year=Decimal("10000.00"),
+        )
+        mandate.items.add(item)
+        w.extra |= {"item": item, "provider": provider}
+    return {"item": w.extra["item"], "provider": w.extra["provider"], "member": _member(w)}
+
+
+def _arrangement_data(w: World) -> dict[str, Any]:
+    start = _start(w)
+    return _catalogue(w) | {
+        "volume": Decimal("2"),
+        "start_date": start,
+        "end_date": start + datetime.timedelta(days=27),
+        "delivery_form": DeliveryForm.ZIN,
+    }
+
+
+def _arrangement(w: World) -> dict[str, Any]:
+    if "arrangement" not in w.extra:
+        w.extra["arrangement"] = arrangement_services.arrangement_grant(
+            actor=w.regisseur, case=w.case, **_arrangement_data(w)
+        )
+    return {"uuid": w.case.uuid, "arrangement": w.extra["arrangement"].uuid}
+
+
+def _arrangement_version(w: World) -> int:
+    return Arrangement.objects.get(uuid=_arrangement(w)["arrangement"]).version
+
+
+def _escalations(w: World) -> None:
+    """Two open questions of the case, both assigned to the expert: an arrangement beyond
+    the mandate put to the expert team (a decision is due) and a plain question for advice.
+
+    Overlapping escalations share the expert's access (the last one to close ends it), so
+    after an outcome on one the expert can repeat the request and is let in (and logged)
+    once more.
+    """
+    if "escalation" in w.extra:
+        return
+    w.extra["escalation"] = arrangement_services.arrangement_request_and_escalate(
+        actor=w.regisseur,
+        case=w.case,
+        expert_team=w.expert_team,
+        question="Graag een besluit over de omvang.",
+        assigned_expert=w.expert,
+        **_arrangement_data(w),
+    )
+    w.extra["question"] = arrangement_services.escalation_open(
+        actor=w.regisseur,
+        case=w.case,
+        expert_team=w.expert_team,
+        reason=EscalationReason.ADVICE,
+        urgency=Urgency.NORMAL,
+        question="Hoe pakken we de schulden aan?",
+        assigned_expert=w.expert,
+    )
+
+
+def _escalation(w: World) -> dict[str, Any]:
+    """The escalation with a requested arrangement (decide, take over, detail)."""
+    _escalations(w)
+    return {"uuid": w.case.uuid, "escalation": w.extra["escalation"].uuid}
+
+
+def _question(w: World) -> dict[str, Any]:
+    """The escalation without an arrangement (advice, hand back)."""
+    _escalations(w)
+    return {"uuid": w.case.uuid, "escalation": w.extra["question"].uuid}
+
+
+def _decision(w: World) -> dict[str, Any]:
+    escalation = Escalation.objects.get(uuid=_escalation(w)["escalation"])
+    decision = arrangement_services.escalation_decide(
+        actor=w.expert,
+        escalation=escalation,
+        granted=True,
+        legal_basis="artikel 2.3.5 Wmo 2015",
+        motivation="De cliënt heeft begeleiding nodig om zelfstandig te blijven wonen.",
+    )
+    return {"uuid": w.case.uuid, "decision": decision.uuid}
+
+
+def _arrangement_form(w: World) -> dict[str, Any]:
+    data = _arrangement_data(w)
+    return {
+        "item": data["item"].pk,
+        "member": data["member"].pk,
+        "provider": data["provider"].pk,
+        "volume": "2",
+        "start_date": data["start_date"].isoformat(),
+        "end_date": data["end_date"].isoformat(),
+        "delivery_form": "zin",
+    }
 
 
 SAMPLES: dict[str, Sample] = {
@@ -240,6 +467,78 @@ SAMPLES: dict[str, Sample] = {
     "intake:gesprek_detail": Sample(lambda w: {"uuid": w.gesprek.uuid}),
     "intake:gesprek_edit": Sample(lambda w: {"uuid": w.gesprek.uuid}),
     "intake:gesprek_draft": Sample(lambda w: {"uuid": w.gesprek.uuid}),
+    # The workspace's tabs.
+    "cases:section": Sample(lambda w: {"uuid": w.case.uuid, "section": "gezin"}),
+    # plan
+    "plan:detail": Sample(_draft_case),
+    "plan:start": Sample(_case),
+    "plan:edit": Sample(_draft_case),
+    "plan:goal_add": Sample(_draft_case),
+    "plan:goal_remove": Sample(
+        lambda w: {"uuid": w.case.uuid, "goal_uuid": _goal(w).uuid}, data=lambda w: {"version": _plan(w).version}
+    ),
+    "plan:action_add": Sample(_draft_case),
+    "plan:action_done": Sample(lambda w: {"uuid": w.case.uuid, "action_uuid": _action(w).uuid}),
+    "plan:safety_add": Sample(_draft_case),  # the world's case has the safety flag
+    "plan:risk_add": Sample(_draft_case),
+    "plan:agree": Sample(_draft_case),
+    "plan:activate": Sample(_agreed_case),
+    "plan:evaluate": Sample(_agreed_case),
+    "plan:version": Sample(_version),
+    "plan:pdf": Sample(_version),
+    "plan:pdf_run": Sample(_pdf_run),
+    "plan:questionnaire_invite": Sample(_agreed_case),
+    # arrangements
+    "arrangements:case_list": Sample(_case),
+    "arrangements:new": Sample(_case),
+    "arrangements:estimate": Sample(_case, data=_arrangement_form),
+    "arrangements:case_escalations": Sample(_case),
+    "arrangements:escalation_new": Sample(_case),
+    "arrangements:escalation_detail": Sample(_escalation),
+    "arrangements:escalation_advies": Sample(
+        _question, user="expert", data=lambda w: {"advice": "Begeleiding twee uur per week volstaat."}
+    ),
+    "arrangements:escalation_besluit": Sample(
+        _escalation,
+        user="expert",
+        data=lambda w: {
+            "granted": "1",
+            "legal_basis": "artikel 2.3.5 Wmo 2015",
+            "motivation": "De cliënt heeft begeleiding nodig om zelfstandig te blijven wonen.",
+            "period_start": _start(w).isoformat(),
+            "period_end": (_start(w) + datetime.timedelta(days=27)).isoformat(),
+            "volume": "2",
+        },
+    ),
+    "arrangements:escalation_overnemen": Sample(_escalation, user="expert"),
+    "arrangements:escalation_teruggeven": Sample(
+        _question, user="expert", data=lambda w: {"advice": "Het wijkteam kan dit zelf."}
+    ),
+    "arrangements:decision_pdf": Sample(_decision),
+    "arrangements:detail": Sample(_arrangement),
+    "arrangements:step": Sample(
+        _arrangement, data=lambda w: {"step": "allocate", "version": str(_arrangement_version(w))}
+    ),
+    "arrangements:change": Sample(
+        _arrangement,
+        data=lambda w: {
+            "volume": "3",
+            "end_date": (_start(w) + datetime.timedelta(days=27)).isoformat(),
+            "version": str(_arrangement_version(w)),
+        },
+    ),
+    "arrangements:stop": Sample(
+        _arrangement,
+        data=lambda w: {
+            "stop_date": (_start(w) + datetime.timedelta(days=13)).isoformat(),
+            "reason": StopReason.GOAL_REACHED,
+            "version": str(_arrangement_version(w)),
+        },
+    ),
+    "arrangements:insufficient": Sample(_arrangement, data=lambda w: {"note": "Moeder redt het niet meer."}),
+    "arrangements:review": Sample(
+        _arrangement, data=lambda w: {"next_review": (timezone.localdate() + datetime.timedelta(days=90)).isoformat()}
+    ),
 }
 
 
