@@ -1,10 +1,12 @@
 from django.contrib import admin
 
-from .models import DomainScore, Gesprek, MeldcodeStep, Signal
+from socialdomain.forms import PlaceholderAdminMixin
+
+from .models import DomainAgeBand, DomainScore, Gesprek, MeldcodeStep, Signal
 
 
 @admin.register(Signal)
-class SignalAdmin(admin.ModelAdmin):
+class SignalAdmin(PlaceholderAdminMixin, admin.ModelAdmin):
     list_display = ["received_on", "source", "team", "status", "route", "case"]
     list_filter = ["status", "source", "team"]
     raw_id_fields = ["persons", "case", "created_by"]
@@ -12,19 +14,29 @@ class SignalAdmin(admin.ModelAdmin):
 
 
 @admin.register(MeldcodeStep)
-class MeldcodeStepAdmin(admin.ModelAdmin):
+class MeldcodeStepAdmin(PlaceholderAdminMixin, admin.ModelAdmin):
     list_display = ["case", "step", "done_on"]
     raw_id_fields = ["case", "signal"]
 
 
-class DomainScoreInline(admin.TabularInline):
+class DomainScoreInline(PlaceholderAdminMixin, admin.TabularInline):
     model = DomainScore
     raw_id_fields = ["member"]
     extra = 0
 
 
 @admin.register(Gesprek)
-class GesprekAdmin(admin.ModelAdmin):
+class GesprekAdmin(PlaceholderAdminMixin, admin.ModelAdmin):
     list_display = ["case", "date", "status", "version"]
     raw_id_fields = ["case", "members", "contacts", "created_by", "updated_by"]
     inlines = [DomainScoreInline]
+
+
+@admin.register(DomainAgeBand)
+class DomainAgeBandAdmin(PlaceholderAdminMixin, admin.ModelAdmin):
+    """Which life domains the gesprek proposes for which ages, per municipality."""
+
+    list_display = ["domain", "municipality", "min_age", "max_age"]
+    list_filter = ["municipality", "domain"]
+    list_select_related = ["municipality"]
+    ordering = ["municipality__name", "domain", "min_age"]
