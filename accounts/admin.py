@@ -2,24 +2,26 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from socialdomain.forms import PlaceholderAdminMixin
+
 from . import services
 from .models import Membership, Municipality, Notification, Organisation, Team, User
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(PlaceholderAdminMixin, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user", "team"]
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(PlaceholderAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(PlaceholderAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "agb_code"]
     list_filter = ["kind", "municipalities"]
     search_fields = ["name", "agb_code"]
@@ -27,7 +29,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(PlaceholderAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "municipality", "area"]
     list_filter = ["kind", "municipality"]
     search_fields = ["name", "area"]
@@ -47,7 +49,7 @@ class TeamAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(PlaceholderAdminMixin, DjangoUserAdmin):
     list_display = ["username", "first_name", "last_name", "email", "organisation", "is_active", "is_staff"]
     list_filter = ["is_active", "is_staff", "memberships__role", "memberships__team__municipality", "organisation"]
     search_fields = ["username", "first_name", "last_name", "email"]
@@ -60,7 +62,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(PlaceholderAdminMixin, admin.ModelAdmin):
     list_display = ["recipient", "text", "is_read", "created_at"]
     list_filter = ["is_read"]
     list_select_related = ["recipient"]

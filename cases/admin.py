@@ -20,12 +20,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from socialdomain.audit import audit_read
+from socialdomain.forms import PlaceholderAdminMixin
 
 from .models import Case, CaseNote, Consent, Household, HouseholdMember, Person, RegisseurChange
 from .selectors import case_list_for_user
 
 
-class CaseScopedAdmin(admin.ModelAdmin):
+class CaseScopedAdmin(PlaceholderAdminMixin, admin.ModelAdmin):
     """A read-only admin whose rows are limited to those reachable from the user's cases.
 
     `case_lookup` is the ORM path from the model to the case id ("pk" for Case itself).
@@ -59,7 +60,7 @@ class CaseScopedAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(PlaceholderAdminMixin, admin.TabularInline):
     fields: ClassVar[list[str]]  # type: ignore[assignment]  # flat list of names, as in CaseScopedAdmin
     extra = 0
     can_delete = False

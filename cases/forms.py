@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.constants import Role
 from accounts.models import Organisation, Team, User
+from socialdomain.forms import Form
 
 from . import permissions
 from .bsn import normalise_bsn, validate_bsn
@@ -28,7 +29,7 @@ from .models import HouseholdMember
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(Form):
     SORTS = [("recent", _("Laatst gewijzigd")), ("number", _("Dossiernummer"))]
 
     q = forms.CharField(label=_("Zoeken"), required=False, help_text=_("Dossiernummer of naam van het huishouden"))
@@ -43,7 +44,7 @@ class CaseFilterForm(forms.Form):
         team_field.queryset = Team.objects.filter(memberships__user=user).distinct().order_by("name")
 
 
-class PersonFieldsMixin(forms.Form):
+class PersonFieldsMixin(Form):
     first_name = forms.CharField(label=_("Voornaam"), max_length=100)
     last_name = forms.CharField(label=_("Achternaam"), max_length=150)
     birth_date = forms.DateField(label=_("Geboortedatum"), widget=DATE_WIDGET)
@@ -114,7 +115,7 @@ class CaseOpenForm(PersonFieldsMixin):
         return data
 
 
-class CaseEditForm(forms.Form):
+class CaseEditForm(Form):
     household_name = forms.CharField(label=_("Naam huishouden"), max_length=150)
     household_address = forms.CharField(label=_("Adres"), max_length=200, required=False)
     line = forms.ChoiceField(label=_("Lijn"), choices=Line.choices)
@@ -124,13 +125,13 @@ class MemberAddForm(PersonFieldsMixin):
     pass
 
 
-class MemberEditForm(forms.Form):
+class MemberEditForm(Form):
     role = forms.ChoiceField(label=_("Rol in huishouden"), choices=MemberRole.choices)
     phone = forms.CharField(label=_("Telefoon"), max_length=30, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
 
 
-class NetworkContactForm(forms.Form):
+class NetworkContactForm(Form):
     name = forms.CharField(label=_("Naam"), max_length=150)
     relation = forms.ChoiceField(label=_("Relatie"), choices=NetworkRelation.choices)
     organisation = forms.CharField(label=_("Organisatie"), max_length=150, required=False)
@@ -139,7 +140,7 @@ class NetworkContactForm(forms.Form):
     note = forms.CharField(label=_("Toelichting"), max_length=300, required=False)
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(Form):
     member = forms.ModelChoiceField(label=_("Gezinslid"), queryset=HouseholdMember.objects.none())
     purpose = forms.ChoiceField(label=_("Doel"), choices=ConsentPurpose.choices)
     organisation = forms.ModelChoiceField(label=_("Organisatie"), queryset=Organisation.objects.none(), required=False)
@@ -165,9 +166,11 @@ class ConsentForm(forms.Form):
         return value
 
 
-class ShareForm(forms.Form):
+class ShareForm(Form):
     user = forms.ModelChoiceField(label=_("Collega"), queryset=User.objects.none(), required=False)
-    team = forms.ModelChoiceField(label=_("Of een heel team"), queryset=Team.objects.none(), required=False)
+    team = forms.ModelChoiceField(
+        label=_("Of een heel team"), queryset=Team.objects.none(), required=False, empty_label=_("— Kies een team —")
+    )
     access = forms.ChoiceField(label=_("Toegang"), choices=Access.choices, initial=Access.READ)
 
     def __init__(self, *args, colleagues, teams, **kwargs) -> None:  # type: ignore[no-untyped-def]
@@ -183,7 +186,7 @@ class ShareForm(forms.Form):
         return data
 
 
-class ReassignForm(forms.Form):
+class ReassignForm(Form):
     regisseur = forms.ModelChoiceField(label=_("Nieuwe regisseur"), queryset=User.objects.none())
     reason = forms.ChoiceField(
         label=_("Reden"),
@@ -198,12 +201,12 @@ class ReassignForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["regisseur"]).queryset = regisseurs
 
 
-class CloseForm(forms.Form):
+class CloseForm(Form):
     outcome = forms.ChoiceField(label=_("Uitkomst"), choices=CaseOutcome.choices)
     reason = forms.CharField(
         label=_("Toelichting"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class NoteForm(forms.Form):
+class NoteForm(Form):
     text = forms.CharField(label=_("Notitie"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,7 +1,74 @@
-"""Form helpers shared by the apps' views."""
+"""Form helpers shared by the apps' views (and the admin).
+
+`Form` / `ModelForm` are the base classes of every form of ours: they replace Django's
+"---------" select placeholder by a Dutch one ("— Kies team —"); `PlaceholderAdminMixin`
+does the same for the admin's forms and its action menu.
+"""
+
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+DJANGO_EMPTY_LABEL = "---------"
+
+
+def select_placeholder(label: Any) -> str:
+    """The Dutch placeholder for a field labelled "Team": "— Kies team —" (BSN stays BSN)."""
+    text = str(label or "").strip().rstrip(":")
+    if not text:
+        return gettext("— Kies —")
+    if len(text) > 1 and not text[:2].isupper():
+        text = text[0].lower() + text[1:]
+    return gettext("— Kies %(label)s —") % {"label": text}
+
+
+def apply_select_placeholder(field: forms.Field) -> None:
+    """Give a single-choice field with Django's dashed empty choice a Dutch placeholder."""
+    if isinstance(field, forms.ModelMultipleChoiceField | forms.MultipleChoiceField):
+        return
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == DJANGO_EMPTY_LABEL:
+            field.empty_label = select_placeholder(field.label)
+        return
+    if isinstance(field, forms.ChoiceField):
+        choices = list(field.choices)  # type: ignore[arg-type]
+        if choices and choices[0][0] in ("", None) and str(choices[0][1]) == DJANGO_EMPTY_LABEL:
+            field.choices = [(choices[0][0], select_placeholder(field.label)), *choices[1:]]
+
+
+class PlaceholderMixin:
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            apply_select_placeholder(field)
+
+
+class Form(PlaceholderMixin, forms.Form):
+    pass
+
+
+class ModelForm(PlaceholderMixin, forms.ModelForm):
+    pass
+
+
+class PlaceholderAdminMixin:
+    """For every ModelAdmin and inline of ours: Dutch select placeholders and action menu."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
+        if field is not None:
+            apply_select_placeholder(field)
+        return field
+
+    def get_action_choices(self, request, default_choices=None):  # type: ignore[no-untyped-def]
+        return super().get_action_choices(  # type: ignore[misc]
+            request, default_choices=[("", _("— Kies een actie —"))]
+        )
 
 
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:

@@ -86,6 +86,8 @@ TEMPLATES = [
                 "accounts.context_processors.navigation",
                 "accounts.context_processors.notification_count",
             ],
+            # socialdomain is not an installed app, so its template tags are named here.
+            "libraries": {"sd_format": "socialdomain.templatetags.sd_format"},
         },
     },
 ]
@@ -142,6 +144,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# Django's own CSRF page is English and written for developers.
+CSRF_FAILURE_VIEW = "socialdomain.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -64,7 +64,7 @@ def _plain_routes(resolver: URLResolver | None = None, prefix: str = "") -> list
     return routes
 
 
-PUBLIC = {"/inloggen/", "/health", "/beheer/login/", "/beheer/logout/"}
+PUBLIC = {"/inloggen/", "/health", "/favicon.ico", "/beheer/login/", "/beheer/logout/"}
 
 
 def _app_routes_with_uuid() -> list[str]:
