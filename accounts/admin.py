@@ -2,13 +2,13 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from socialdomain.forms import PlaceholderAdminMixin
+from socialdomain.forms import LabelledInlineMixin, PlaceholderAdminMixin
 
 from . import services
 from .models import Membership, Municipality, Notification, Organisation, Team, User
 
 
-class MembershipInline(PlaceholderAdminMixin, admin.TabularInline):
+class MembershipInline(LabelledInlineMixin, PlaceholderAdminMixin, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user", "team"]
@@ -25,7 +25,9 @@ class OrganisationAdmin(PlaceholderAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "agb_code"]
     list_filter = ["kind", "municipalities"]
     search_fields = ["name", "agb_code"]
-    filter_horizontal = ["municipalities"]
+    # A plain multiple select: Django's filter_horizontal widget breaks WCAG (an aria-label
+    # on a span without a role, in SelectFilter2.js).
+    filter_horizontal = ()
 
 
 @admin.register(Team)
@@ -55,6 +57,9 @@ class UserAdmin(PlaceholderAdminMixin, DjangoUserAdmin):
     search_fields = ["username", "first_name", "last_name", "email"]
     inlines = [MembershipInline]
     fieldsets = (*(DjangoUserAdmin.fieldsets or ()), (_("Partnerorganisatie"), {"fields": ["organisation"]}))
+    # Set by Django, not by hand; the split date/time inputs also have no label of their own.
+    readonly_fields = ["last_login", "date_joined"]
+    filter_horizontal = ()  # see OrganisationAdmin
 
     def save_formset(self, request, form, formset, change):  # type: ignore[no-untyped-def]
         super().save_formset(request, form, formset, change)

@@ -20,7 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from socialdomain.audit import audit_read
-from socialdomain.forms import PlaceholderAdminMixin
+from socialdomain.forms import LabelledInlineMixin, PlaceholderAdminMixin
 
 from .models import Case, CaseNote, Consent, Household, HouseholdMember, Person, RegisseurChange
 from .selectors import case_list_for_user
@@ -60,7 +60,7 @@ class CaseScopedAdmin(PlaceholderAdminMixin, admin.ModelAdmin):
         return False
 
 
-class ReadOnlyInline(PlaceholderAdminMixin, admin.TabularInline):
+class ReadOnlyInline(LabelledInlineMixin, PlaceholderAdminMixin, admin.TabularInline):
     fields: ClassVar[list[str]]  # type: ignore[assignment]  # flat list of names, as in CaseScopedAdmin
     extra = 0
     can_delete = False

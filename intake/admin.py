@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from socialdomain.forms import PlaceholderAdminMixin
+from socialdomain.forms import LabelledInlineMixin, PlaceholderAdminMixin
 
 from .models import DomainAgeBand, DomainScore, Gesprek, MeldcodeStep, Signal
 
@@ -19,7 +19,7 @@ class MeldcodeStepAdmin(PlaceholderAdminMixin, admin.ModelAdmin):
     raw_id_fields = ["case", "signal"]
 
 
-class DomainScoreInline(PlaceholderAdminMixin, admin.TabularInline):
+class DomainScoreInline(LabelledInlineMixin, PlaceholderAdminMixin, admin.TabularInline):
     model = DomainScore
     raw_id_fields = ["member"]
     extra = 0

@@ -71,6 +71,24 @@ class PlaceholderAdminMixin:
         )
 
 
+class LabelledInlineMixin:
+    """Tabular inlines show column headings, not <label>s: give every field of a row
+    (the delete box included) its accessible name, so screen readers hear more than "selectievakje"."""
+
+    def get_formset(self, request, obj=None, **kwargs):  # type: ignore[no-untyped-def]
+        formset = super().get_formset(request, obj, **kwargs)  # type: ignore[misc]
+
+        class LabelledFormSet(formset):  # type: ignore[misc, valid-type]
+            def add_fields(self, form, index):  # type: ignore[no-untyped-def]
+                super().add_fields(form, index)
+                row = gettext("nieuw") if index is None else str(index + 1)
+                for field in form.fields.values():
+                    if not field.widget.is_hidden:
+                        field.widget.attrs["aria-label"] = f"{field.label} ({gettext('rij')} {row})"
+
+        return LabelledFormSet
+
+
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     """Show a service's ValidationError on the form that called it.
 
