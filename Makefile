@@ -28,10 +28,13 @@ typecheck: ## mypy with django-stubs
 messages: ## Extract and compile the Dutch translations
 	$(PY) manage.py makemessages -l nl --ignore=node_modules --ignore=.venv && $(PY) manage.py compilemessages --ignore=.venv
 
+screenshots: ## Full-page PNGs of the main pages per demo role (1280 and 390 px) in screenshots/
+	$(PY) scripts/screenshots.py
+
 bench: ## Run the benchmarks in bench/ against PostgreSQL
 	bash scripts/bench.sh
 
 worker: ## Run a Celery worker (needs Redis)
 	.venv/bin/celery -A socialdomain worker -l info
 
-.PHONY: help install demo test lint format typecheck messages bench worker
+.PHONY: help install demo test lint format typecheck messages screenshots bench worker
