@@ -25,6 +25,7 @@ ACTION_LABELS = {
     "signal_create": _("Aanmelding ontvangen"),
     "signal_triage": _("Aanmelding getrieerd"),
     "gesprek_start": _("Gesprek vastgelegd"),
+    "gesprek_save": _("Gesprek (concept) opgeslagen"),
     "gesprek_finalise": _("Gesprek afgerond"),
     "meldcode_step": _("Stap Meldcode vastgelegd"),
     "domain_age_bands_default": _("Leefgebieden per leeftijd ingesteld"),

@@ -18,7 +18,11 @@ def test_every_audited_action_in_the_code_has_a_dutch_label():
                 continue
             text = path.read_text()
             if "audit_write" in text:
-                actions |= set(re.findall(r'action="([a-z_]+)"', text))
+                # Every string literal in the action expression (`"a" if final else "b"` too).
+                for line in re.findall(r"\baction=([^\n]+)", text):
+                    expression = re.split(r",\s*[a-z_]+=", line)[0]  # up to the next keyword argument
+                    actions |= set(re.findall(r'"([a-z_]+)"', expression))
+    assert "gesprek_save" in actions, "the scan misses conditional actions"
     assert actions, "found no audited actions: the scan is broken"
     missing = sorted(a for a in actions if a not in ACTION_LABELS)
     assert missing == []
@@ -112,4 +116,6 @@ def test_after_the_demo_story_every_logged_target_type_and_view_reads_dutch(clie
     views = set(AuditEvent.objects.exclude(view="").values_list("view", flat=True))
     assert "cases.case" in types and "cases:detail" in views
     assert [t for t in types if target_label(t) == t] == []
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert [a for a in actions if a not in ACTION_LABELS] == []
     assert [v for v in views if view_label(v) == v] == []
