@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from socialdomain.forms import LabelledInlineMixin, PlaceholderAdminMixin
 
@@ -36,7 +37,11 @@ class GesprekAdmin(PlaceholderAdminMixin, admin.ModelAdmin):
 class DomainAgeBandAdmin(PlaceholderAdminMixin, admin.ModelAdmin):
     """Which life domains the gesprek proposes for which ages, per municipality."""
 
-    list_display = ["domain", "municipality", "min_age", "max_age"]
+    list_display = ["domain", "municipality", "min_age", "upper_age"]
     list_filter = ["municipality", "domain"]
     list_select_related = ["municipality"]
-    ordering = ["municipality__name", "domain", "min_age"]
+    ordering = ["municipality__name", "min_age", "domain"]
+
+    @admin.display(description=_("tot en met leeftijd"), ordering="max_age")
+    def upper_age(self, obj: DomainAgeBand) -> str:
+        return str(obj.max_age) if obj.max_age is not None else str(_("geen bovengrens"))
