@@ -217,13 +217,14 @@ class GesprekForm(Form):
         """Domains shown beyond the age bands: scored before, added earlier, or added now."""
         ids = {m.pk for m in members}
         extra: set[tuple[int, str]] = set()
+        # Saved scores always keep their row (also when a post lacks extra_domains), so a
+        # save never drops a score just because its domain is outside the age band.
+        values = [k.removeprefix("score_").replace("_", ":", 1) for k in self.initial if k.startswith("score_")]
         if self.is_bound:
-            values = list(cast(QueryDict, self.data).getlist("extra_domains"))
+            values += list(cast(QueryDict, self.data).getlist("extra_domains"))
             adding = self.data.get("add_domain", "")
             if adding.isdigit():
                 values.append(f"{adding}:{self.data.get(self.add_name(int(adding)), '')}")
-        else:
-            values = [k.removeprefix("score_").replace("_", ":", 1) for k in self.initial if k.startswith("score_")]
         for value in values:
             member, _sep, domain = str(value).partition(":")
             if member.isdigit() and int(member) in ids and domain in Domain.values:

@@ -187,3 +187,18 @@ def test_the_gesprek_form_costs_the_same_queries_for_few_and_many_members(client
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_a_saved_score_outside_the_band_survives_a_post_without_extra_domains(client, team, regisseur):
+    case, teen, _parent = _case_with_teenager(team, regisseur)
+    gesprek = services.gesprek_start(actor=regisseur, case=case)
+    url = reverse("intake:gesprek_edit", kwargs={"uuid": gesprek.uuid})
+    client.force_login(regisseur)
+    draft = reverse("intake:gesprek_draft", kwargs={"uuid": gesprek.uuid})
+    data = _form_data(gesprek, extra_domains=[f"{teen.pk}:justice"], **{f"score_{teen.pk}_justice": "2"})
+    assert client.post(draft, data, HTTP_HX_REQUEST="true").status_code == 200
+    gesprek.refresh_from_db()
+    # A later post that only sends the score (no hidden extra_domains) still has the field.
+    later = _form_data(gesprek, **{f"score_{teen.pk}_justice": "3"})
+    assert client.post(url, later).status_code == 302
+    assert list(gesprek.scores.values_list("domain", "score")) == [("justice", 3)]
