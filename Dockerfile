@@ -7,9 +7,14 @@ WORKDIR /app
 COPY pyproject.toml uv.lock ./
 RUN uv sync --frozen --no-dev --no-install-project
 COPY . .
+# Translations, then the static files with the PRODUCTION storage (hashed names + the
+# staticfiles.json manifest that {% static %} needs): the same script CI runs.
 RUN DJANGO_SETTINGS_MODULE=socialdomain.settings.dev python manage.py compilemessages --ignore=/opt/venv -v 0 \
-    && DJANGO_SETTINGS_MODULE=socialdomain.settings.dev python manage.py collectstatic --noinput -v 0
+    && PYTHON=python bash scripts/build-static.sh
 RUN useradd --system --uid 1000 app && chown -R app /app
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "socialdomain.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# Migrations are not run here: docker-compose.yml runs them once, in the `migrate` service.
+# gunicorn reads its number of workers from WEB_CONCURRENCY (docs/deployment.md sizes it).
+ENV WEB_CONCURRENCY=3
+CMD ["gunicorn", "socialdomain.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

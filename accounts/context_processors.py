@@ -29,7 +29,7 @@ CASEWORK = frozenset({Role.REGISSEUR, Role.TEAMLEIDER, Role.EXPERT})
 NAVIGATION: list[NavItem] = [
     NavItem(_("Overzicht"), "home", frozenset(Role.values)),
     NavItem(_("Mijn dossiers"), "cases:list", CASEWORK),
-    NavItem(_("Aanmeldingen"), "intake:inbox", frozenset({Role.REGISSEUR, Role.TEAMLEIDER})),
+    NavItem(_("Aanmeldingen"), "intake:inbox", CASEWORK),  # signals: casework roles only
     NavItem(_("Expertiseteam"), "arrangements:escalations", frozenset({Role.EXPERT})),
     NavItem(_("Teamoverzicht"), "cases:team", frozenset({Role.TEAMLEIDER})),
     NavItem(_("Budget"), "budget:dashboard", frozenset({Role.CONTROLLER})),

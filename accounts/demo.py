@@ -58,6 +58,16 @@ FUNCTIONAL_ADMIN_MODELS = [
     ("accounts", "organisation"),
     ("audit", "auditevent"),
     ("intake", "domainageband"),
+    # The single budget: staff keep budgets, lines, ceilings and reallocations, and enter actuals.
+    ("budget", "budget"),
+    ("budget", "budgetline"),
+    ("budget", "teamceiling"),
+    ("budget", "reallocation"),
+    ("budget", "ledgerentry"),
+    # The arrangements catalogue (also granted by arrangements.demo, CATALOGUE_ADMIN_MODELS).
+    ("arrangements", "catalogueitem"),
+    ("arrangements", "tariff"),
+    ("arrangements", "mandate"),
 ]
 
 

@@ -147,4 +147,27 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["recipient", "is_read"], name="notification_unread")]
 
     def __str__(self) -> str:
-        return self.text
+        # Never the text: it may name a case, and __str__ ends up in admin pages and logs.
+        return f"{_('Melding')} #{self.pk}"
+
+
+class FormSubmission(models.Model):
+    """A one-time form token that has been used (`socialdomain.forms.form_submitted_once`).
+
+    Inserted in the same transaction as the write the form caused: a second submit of
+    the same form finds it and is sent to `result_url` instead of saving again. Holds no
+    personal data (a token and a path with a public id).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    token = models.UUIDField()
+    result_url = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("verstuurd formulier")
+        verbose_name_plural = _("verstuurde formulieren")
+        constraints = [models.UniqueConstraint(fields=["user", "token"], name="form_submission_once")]
+
+    def __str__(self) -> str:
+        return str(self.token)

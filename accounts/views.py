@@ -1,4 +1,5 @@
 from base64 import b32encode
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import django_otp
@@ -22,6 +23,7 @@ from qrcode.image.svg import SvgPathFillImage
 
 from socialdomain.health import broker_state
 from socialdomain.http import AuthenticatedHttpRequest, HtmxAuthenticatedHttpRequest
+from socialdomain.registry import WorklistItem, WorklistRow, worklist_items
 
 from . import services
 from .forms import BackupCodeForm, TokenForm
@@ -34,9 +36,29 @@ from .selectors import (
 )
 
 
+@dataclass(frozen=True)
+class WorklistBlock:
+    item: WorklistItem
+    rows: list[WorklistRow]
+    total: int
+    link: str
+
+
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    teams = team_list_for_user(user=request.user)
-    return render(request, "accounts/home.html", {"teams": teams})
+    """The worklist for the user's roles, built only from what the apps registered.
+
+    Each item fetches its own rows (one query) and its total (one COUNT): a constant
+    number of queries whatever the number of rows.
+    """
+    user = request.user
+    blocks = []
+    for item in worklist_items(roles=user.roles):
+        rows = list(item.rows(user=user))[: item.limit]
+        # Always the COUNT when the item has one: the same queries for few rows and many.
+        total = item.count(user=user) if item.count is not None else len(rows)
+        blocks.append(WorklistBlock(item=item, rows=rows, total=total, link=item.link() if item.link else ""))
+    teams = team_list_for_user(user=user)
+    return render(request, "accounts/home.html", {"teams": teams, "blocks": blocks})
 
 
 @require_http_methods(["GET", "POST"])

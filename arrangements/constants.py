@@ -24,3 +24,88 @@ class Taakveld(models.TextChoices):
     T6_72 = "6.72", _("6.72 Maatwerkdienstverlening 18-")
     T6_81 = "6.81", _("6.81 Geëscaleerde zorg 18+")
     T6_82 = "6.82", _("6.82 Geëscaleerde zorg 18-")
+
+
+class ProvisionKind(models.TextChoices):
+    GENERAL = "general", _("Algemene voorziening (vrij toegankelijk)")
+    MAATWERK = "maatwerk", _("Maatwerkvoorziening")
+
+
+class Unit(models.TextChoices):
+    """Units of the iWmo/iJw standard (a subset: the ones a catalogue needs)."""
+
+    MINUTE = "minute", _("minuut")
+    HOUR = "hour", _("uur")
+    DAYPART = "daypart", _("dagdeel")
+    DAY24 = "day24", _("etmaal (24 uur)")
+    PIECE = "piece", _("stuk")
+    EURO = "euro", _("euro")
+
+
+class Frequency(models.TextChoices):
+    PER_WEEK = "week", _("per week")
+    PER_MONTH = "month", _("per maand")
+    WHOLE_PERIOD = "period", _("voor de hele periode")
+
+
+class DeliveryForm(models.TextChoices):
+    ZIN = "zin", _("Zorg in natura (ZIN)")
+    PGB = "pgb", _("Persoonsgebonden budget (PGB)")
+
+
+class ArrangementStatus(models.TextChoices):
+    REQUESTED = "requested", _("Aangevraagd")
+    GRANTED = "granted", _("Toegekend")
+    ALLOCATED = "allocated", _("Toegewezen aan aanbieder")
+    STARTED = "started", _("Gestart")
+    STOPPED = "stopped", _("Beëindigd")
+    REFUSED = "refused", _("Afgewezen")
+
+
+# Statuses whose cost counts as committed (for the household's yearly total and the budget).
+COMMITTED_STATUSES = frozenset({ArrangementStatus.GRANTED, ArrangementStatus.ALLOCATED, ArrangementStatus.STARTED})
+RUNNING_STATUSES = COMMITTED_STATUSES
+
+
+class StopReason(models.TextChoices):
+    GOAL_REACHED = "goal_reached", _("Doel bereikt")
+    NO_LONGER_NEEDED = "not_needed", _("Niet meer nodig")
+    OTHER_PROVISION = "other_provision", _("Andere voorziening passender")
+    MOVED = "moved", _("Verhuisd")
+    DECEASED = "deceased", _("Overleden")
+    PROVIDER = "provider", _("Aanbieder stopt")
+    OTHER = "other", _("Anders")
+
+
+class EscalationReason(models.TextChoices):
+    ADVICE = "advice", _("Advies")
+    SPECIALIST = "specialist", _("Specialistische ondersteuning")
+    BEYOND_MANDATE = "beyond_mandate", _("Besluit buiten mandaat")
+    HOMELESSNESS = "homelessness", _("Multiprobleem-plus: dakloosheid")
+    DETENTION_AFTERCARE = "detention", _("Multiprobleem-plus: nazorg na detentie")
+    EVICTION = "eviction", _("Multiprobleem-plus: huisuitzetting")
+    DOMESTIC_VIOLENCE = "huisverbod", _("Multiprobleem-plus: huiselijk geweld met huisverbod")
+    CARE_AVOIDANCE = "care_avoidance", _("Multiprobleem-plus: zorgmijding")
+    COMPULSORY_CARE = "compulsory", _("Multiprobleem-plus: drang en dwang")
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("Normaal")
+    HIGH = "high", _("Hoog")
+    SAFETY = "safety", _("Veiligheid (dezelfde dag)")
+
+
+class EscalationStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    TAKEN_OVER = "taken_over", _("Overgenomen door het expertiseteam")
+    CLOSED = "closed", _("Afgesloten")
+
+
+OPEN_ESCALATION_STATUSES = frozenset({EscalationStatus.OPEN, EscalationStatus.TAKEN_OVER})
+
+
+class EscalationOutcome(models.TextChoices):
+    ADVICE = "advice", _("Advies gegeven")
+    GRANTED = "granted", _("Indicatie toegekend")
+    REFUSED = "refused", _("Indicatie afgewezen")
+    HANDED_BACK = "handed_back", _("Teruggegeven aan het wijkteam (afschalen)")

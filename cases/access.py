@@ -60,6 +60,11 @@ def _fetch(*, user: User, uuid: UUID | str, write: bool) -> Case:
 
 
 def _log_read(*, request: HttpRequest, case: Case) -> CaseAccess:
+    # Exactly one entry per request and case, even when a view that went through the
+    # decorator also calls `case_get_and_log_read` (or two decorators are stacked).
+    logged: dict[int, CaseAccess] = request.__dict__.setdefault("_case_reads_logged", {})
+    if case.pk in logged:
+        return logged[case.pk]
     user: User = request.user  # type: ignore[assignment]
     emergency = breakglass.break_glass_access_for(user=user, case=case)
     match = getattr(request, "resolver_match", None)
@@ -71,7 +76,9 @@ def _log_read(*, request: HttpRequest, case: Case) -> CaseAccess:
         purpose=f"{BREAK_GLASS_PURPOSE} #{emergency.pk}" if emergency else READ_PURPOSE,
         flagged=emergency is not None,
     )
-    return CaseAccess(case=case, break_glass_until=emergency.expires_at if emergency else None)
+    access = CaseAccess(case=case, break_glass_until=emergency.expires_at if emergency else None)
+    logged[case.pk] = access
+    return access
 
 
 def case_get_and_log_read(*, request: HttpRequest, uuid: UUID | str, write: bool = False) -> CaseAccess:
@@ -81,7 +88,9 @@ def case_get_and_log_read(*, request: HttpRequest, uuid: UUID | str, write: bool
     lookup for the case, one for break-glass, one insert for the log entry.
     """
     case = _fetch(user=request.user, uuid=uuid, write=write)  # type: ignore[arg-type]
-    return _log_read(request=request, case=case)
+    access = _log_read(request=request, case=case)
+    request.case_access = access  # type: ignore[attr-defined]
+    return access
 
 
 def case_view(

@@ -1,11 +1,14 @@
-"""Django admin for cases: read-only, and case content only through case permissions.
+"""Django admin for cases: read-only, without case content, rows through case permissions.
 
-Privacy (docs/permissions.md): every queryset here is filtered through the same selector
-the HTML views, the API and the exports use (`case_list_for_user`), for *every* admin user
-— superusers are not exempt. A functional administrator therefore sees no case content,
-and a case (or a note, consent, household, person of one) the user may not see answers
-404 at its admin URL, exactly like a missing one. Writes go through cases.services (audited),
-never through the admin, so nothing here can be added, changed or deleted.
+Privacy (docs/permissions.md, "Admin"): case content is not in the admin, for anyone.
+Households, persons, members, network, notes, consents and break-glass accesses are not
+registered here at all (they are read in the application, where every read is logged);
+the case itself is shown by its number, team, regisseur, status and dates only — no
+household, no outcome or closing note, no safety flag. Its queryset is filtered through the
+same selector the HTML views, the API and the exports use (`case_list_for_user`), for
+*every* admin user — superusers are not exempt — and a case the user may not see answers
+404 at its admin URL, exactly like a missing one. Writes go through cases.services
+(audited), never through the admin, so nothing here can be added, changed or deleted.
 
 No search on personal data (docs/security.md): the changelist search travels as `?q=` in
 the URL, into history and access logs, so names and BSNs are not searchable here. Cases are
@@ -22,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from socialdomain.audit import audit_read
 from socialdomain.forms import LabelledInlineMixin, PlaceholderAdminMixin
 
-from .models import Case, CaseNote, Consent, Household, HouseholdMember, Person, RegisseurChange
+from .models import Case, RegisseurChange
 from .selectors import case_list_for_user
 
 
@@ -60,8 +63,12 @@ class CaseScopedAdmin(PlaceholderAdminMixin, admin.ModelAdmin):
         return False
 
 
-class ReadOnlyInline(LabelledInlineMixin, PlaceholderAdminMixin, admin.TabularInline):
-    fields: ClassVar[list[str]]  # type: ignore[assignment]  # flat list of names, as in CaseScopedAdmin
+class RegisseurChangeInline(LabelledInlineMixin, PlaceholderAdminMixin, admin.TabularInline):
+    """Who held the case when: staff names and the reason code, never the free-text note."""
+
+    model = RegisseurChange
+    readonly_fields = ("changed_at", "from_user", "to_user", "reason", "changed_by")
+    fields = readonly_fields
     extra = 0
     can_delete = False
     show_change_link = False
@@ -76,54 +83,19 @@ class ReadOnlyInline(LabelledInlineMixin, PlaceholderAdminMixin, admin.TabularIn
         return False
 
 
-class RegisseurChangeInline(ReadOnlyInline):
-    model = RegisseurChange
-    fields = ["changed_at", "from_user", "to_user", "reason", "changed_by"]
-    readonly_fields = fields
-
-
-class CaseNoteInline(ReadOnlyInline):
-    model = CaseNote
-    fields = ["created_at", "author", "text"]
-    readonly_fields = fields
-
-
-class HouseholdMemberInline(ReadOnlyInline):
-    model = HouseholdMember
-    fields = ["person", "role"]
-    readonly_fields = fields
-
-
-class ConsentInline(ReadOnlyInline):
-    model = Consent
-    fields = ["purpose", "organisation", "given", "method", "date", "recorded_by"]
-    readonly_fields = fields
-
-
 @admin.register(Case)
 class CaseAdmin(CaseScopedAdmin):
     list_display = ["number", "team", "regisseur", "status", "line", "opened_on"]
-    list_filter = ["status", "line", "team", "safety_flag"]
-    list_select_related = ["team", "team__municipality", "regisseur", "household"]
+    list_filter = ["status", "line", "team"]
+    list_select_related = ["team", "team__municipality", "regisseur"]
     search_fields = ["number"]  # the case number only: never the household name
     search_help_text = _("Alleen op dossiernummer; namen en BSN zijn hier niet doorzoekbaar.")
     date_hierarchy = "opened_on"
     ordering = ["-updated_at"]
-    fields = [
-        "number",
-        "household",
-        "team",
-        "regisseur",
-        "line",
-        "status",
-        "opened_on",
-        "closed_on",
-        "outcome",
-        "close_reason",
-        "safety_flag",
-    ]
+    # No content fields: not the household (its name), the outcome, the closing note or the safety flag.
+    fields = ["number", "team", "regisseur", "line", "status", "opened_on", "closed_on"]
     readonly_fields = fields
-    inlines = [RegisseurChangeInline, CaseNoteInline]
+    inlines = [RegisseurChangeInline]
 
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
@@ -133,36 +105,3 @@ class CaseAdmin(CaseScopedAdmin):
         if obj is not None:
             audit_read(actor=request.user, obj=obj, case_uuid=obj.uuid, view="admin:cases_case_change")
         return response
-
-
-@admin.register(Household)
-class HouseholdAdmin(CaseScopedAdmin):
-    case_lookup = "cases__id"
-    list_display = ["name", "municipality"]
-    list_filter = ["municipality"]
-    list_select_related = ["municipality"]
-    fields = ["name", "municipality", "address"]
-    readonly_fields = fields
-    inlines = [HouseholdMemberInline]
-
-
-@admin.register(HouseholdMember)
-class HouseholdMemberAdmin(CaseScopedAdmin):
-    """Consents are recorded per household member, so they are shown here."""
-
-    case_lookup = "household__cases__id"
-    list_display = ["person", "household", "role"]
-    list_select_related = ["person", "household"]
-    fields = ["household", "person", "role"]
-    readonly_fields = fields
-    inlines = [ConsentInline]
-
-
-@admin.register(Person)
-class PersonAdmin(CaseScopedAdmin):
-    """The BSN is never displayed nor searchable; no search on names either (see the module doc)."""
-
-    case_lookup = "memberships__household__cases__id"
-    list_display = ["last_name", "first_name", "birth_date"]
-    fields = ["first_name", "last_name", "birth_date", "phone", "email", "address"]
-    readonly_fields = fields

@@ -12,3 +12,9 @@ class CasesConfig(AppConfig):
         from socialdomain.authz import forget_permission_ids
 
         post_migrate.connect(forget_permission_ids, dispatch_uid="authz_forget_permission_ids")
+
+        # The case page's sections and the home worklist's items that cases contributes.
+        from . import sections, worklist
+
+        sections.register()
+        worklist.register()

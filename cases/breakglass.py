@@ -97,7 +97,10 @@ def break_glass_open(*, actor: User, case: Case, reason: str) -> BreakGlassAcces
 
 @transaction.atomic
 def break_glass_revoke_expired() -> int:
-    """Revoke every expired, unrevoked access; returns how many were revoked.
+    """Tidy up every expired, unrevoked access; returns how many were revoked.
+
+    Expiry itself is enforced by the permission check (`permissions.visible_case_ids`,
+    `can_read`, `can_write`): an expired access opens nothing even before this runs.
 
     Rows are locked (skip_locked) so two concurrent runs never revoke the same access
     twice; a second run finds nothing left to do.
@@ -110,8 +113,14 @@ def break_glass_revoke_expired() -> int:
         .order_by("pk")
     )
     for access in due:
-        authz.revoke(codename=permissions.CHANGE, frm=access.user, obj=access.case)
-        authz.revoke(codename=permissions.VIEW, frm=access.user, obj=access.case)
+        # Tidying up only: the permission check already ignores these grants since
+        # `expires_at`. Keep them while a later access of the same user to the case runs.
+        still_running = BreakGlassAccess.objects.filter(
+            user_id=access.user_id, case_id=access.case_id, revoked_at__isnull=True, expires_at__gt=now
+        ).exists()
+        if not still_running:
+            authz.revoke(codename=permissions.CHANGE, frm=access.user, obj=access.case)
+            authz.revoke(codename=permissions.VIEW, frm=access.user, obj=access.case)
         access.revoked_at = now
         access.save(update_fields=["revoked_at"])
         audit_write(

@@ -9,10 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.constants import Role
 from accounts.models import Organisation, Team, User
-from socialdomain.forms import Form
+from socialdomain import validators
+from socialdomain.forms import Form, FormTokenMixin, InputPolicyMixin
 
 from . import permissions
-from .bsn import normalise_bsn, validate_bsn
+from .bsn import clean_bsn
 from .constants import (
     Access,
     CaseOutcome,
@@ -29,10 +30,16 @@ from .models import HouseholdMember
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class CaseFilterForm(Form):
+class CaseFilterForm(InputPolicyMixin, Form):
     SORTS = [("recent", _("Laatst gewijzigd")), ("number", _("Dossiernummer"))]
 
-    q = forms.CharField(label=_("Zoeken"), required=False, help_text=_("Dossiernummer of naam van het huishouden"))
+    # Bounded: a 100 000-character term is no search (and SQLite refuses it: "LIKE or GLOB pattern too complex").
+    q = forms.CharField(
+        label=_("Zoeken"),
+        required=False,
+        max_length=validators.SEARCH_MAX,
+        help_text=_("Dossiernummer of naam van het huishouden"),
+    )
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Alle")), *CaseStatus.choices])
     line = forms.ChoiceField(label=_("Lijn"), required=False, choices=[("", _("Alle")), *Line.choices])
     team = forms.ModelChoiceField(label=_("Team"), required=False, queryset=Team.objects.none(), empty_label=_("Alle"))
@@ -41,13 +48,16 @@ class CaseFilterForm(Form):
     def __init__(self, *args, user: User, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         team_field = cast(forms.ModelChoiceField, self.fields["team"])
-        team_field.queryset = Team.objects.filter(memberships__user=user).distinct().order_by("name")
+        # Team's label names its municipality: fetched in the same query, not one per option.
+        team_field.queryset = (
+            Team.objects.filter(memberships__user=user).distinct().select_related("municipality").order_by("name")
+        )
 
 
-class PersonFieldsMixin(Form):
+class PersonFieldsMixin(InputPolicyMixin, FormTokenMixin, Form):
     first_name = forms.CharField(label=_("Voornaam"), max_length=100)
     last_name = forms.CharField(label=_("Achternaam"), max_length=150)
-    birth_date = forms.DateField(label=_("Geboortedatum"), widget=DATE_WIDGET)
+    birth_date = forms.DateField(label=_("Geboortedatum"), widget=DATE_WIDGET, validators=[validators.BIRTH_DATE])
     bsn = forms.CharField(
         label=_("BSN"),
         required=False,
@@ -63,11 +73,8 @@ class PersonFieldsMixin(Form):
         return value
 
     def clean_bsn(self) -> str:
-        value = self.cleaned_data["bsn"].strip()
-        if value:
-            validate_bsn(value)
-            value = normalise_bsn(value)
-        return value
+        # Normalised (full-width/Unicode digits, spaces, dots) and validated in one place.
+        return clean_bsn(self.cleaned_data["bsn"])
 
 
 class CaseOpenForm(PersonFieldsMixin):
@@ -91,7 +98,7 @@ class CaseOpenForm(PersonFieldsMixin):
         self.user = user
         # The teams this user may open a case for; the view answers 404 when there are none.
         teams = permissions.teams_for_opening_cases(user)
-        self.teams = teams.order_by("name")
+        self.teams = teams.select_related("municipality").order_by("name")
         cast(forms.ModelChoiceField, self.fields["team"]).queryset = self.teams
         cast(forms.ModelChoiceField, self.fields["regisseur"]).queryset = (
             User.objects.filter(memberships__team__in=teams, memberships__role=Role.REGISSEUR)
@@ -115,7 +122,7 @@ class CaseOpenForm(PersonFieldsMixin):
         return data
 
 
-class CaseEditForm(Form):
+class CaseEditForm(InputPolicyMixin, Form):
     household_name = forms.CharField(label=_("Naam huishouden"), max_length=150)
     household_address = forms.CharField(label=_("Adres"), max_length=200, required=False)
     line = forms.ChoiceField(label=_("Lijn"), choices=Line.choices)
@@ -125,23 +132,30 @@ class MemberAddForm(PersonFieldsMixin):
     pass
 
 
-class MemberEditForm(Form):
+class MemberEditForm(InputPolicyMixin, Form):
     role = forms.ChoiceField(label=_("Rol in huishouden"), choices=MemberRole.choices)
     phone = forms.CharField(label=_("Telefoon"), max_length=30, required=False)
-    email = forms.EmailField(label=_("E-mail"), required=False)
+    email = forms.EmailField(label=_("E-mail"), max_length=254, required=False)
 
 
-class NetworkContactForm(Form):
+class NetworkContactForm(InputPolicyMixin, FormTokenMixin, Form):
     name = forms.CharField(label=_("Naam"), max_length=150)
     relation = forms.ChoiceField(label=_("Relatie"), choices=NetworkRelation.choices)
     organisation = forms.CharField(label=_("Organisatie"), max_length=150, required=False)
     phone = forms.CharField(label=_("Telefoon"), max_length=30, required=False)
-    email = forms.EmailField(label=_("E-mail"), required=False)
+    email = forms.EmailField(label=_("E-mail"), max_length=254, required=False)
     note = forms.CharField(label=_("Toelichting"), max_length=300, required=False)
 
 
-class ConsentForm(Form):
-    member = forms.ModelChoiceField(label=_("Gezinslid"), queryset=HouseholdMember.objects.none())
+class MemberChoiceField(forms.ModelChoiceField):
+    """A household member by name and role (the model's __str__ carries no personal data)."""
+
+    def label_from_instance(self, obj: HouseholdMember) -> str:  # type: ignore[override]
+        return f"{obj.person.full_name} ({obj.get_role_display()})"
+
+
+class ConsentForm(InputPolicyMixin, FormTokenMixin, Form):
+    member = MemberChoiceField(label=_("Gezinslid"), queryset=HouseholdMember.objects.none())
     purpose = forms.ChoiceField(label=_("Doel"), choices=ConsentPurpose.choices)
     organisation = forms.ModelChoiceField(label=_("Organisatie"), queryset=Organisation.objects.none(), required=False)
     given = forms.TypedChoiceField(
@@ -150,7 +164,9 @@ class ConsentForm(Form):
         coerce=lambda v: v == "1",
     )
     method = forms.ChoiceField(label=_("Hoe"), choices=ConsentMethod.choices)
-    date = forms.DateField(label=_("Datum"), widget=DATE_WIDGET, initial=timezone.localdate)
+    date = forms.DateField(
+        label=_("Datum"), widget=DATE_WIDGET, initial=timezone.localdate, validators=[validators.PAST_EVENT_DATE]
+    )
 
     def __init__(self, *args, case, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -166,7 +182,7 @@ class ConsentForm(Form):
         return value
 
 
-class ShareForm(Form):
+class ShareForm(InputPolicyMixin, Form):
     user = forms.ModelChoiceField(label=_("Collega"), queryset=User.objects.none(), required=False)
     team = forms.ModelChoiceField(
         label=_("Of een heel team"), queryset=Team.objects.none(), required=False, empty_label=_("— Kies een team —")
@@ -176,7 +192,7 @@ class ShareForm(Form):
     def __init__(self, *args, colleagues, teams, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["user"]).queryset = colleagues
-        cast(forms.ModelChoiceField, self.fields["team"]).queryset = teams
+        cast(forms.ModelChoiceField, self.fields["team"]).queryset = teams.select_related("municipality")
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -186,14 +202,19 @@ class ShareForm(Form):
         return data
 
 
-class ReassignForm(Form):
+class ReassignForm(InputPolicyMixin, Form):
     regisseur = forms.ModelChoiceField(label=_("Nieuwe regisseur"), queryset=User.objects.none())
     reason = forms.ChoiceField(
         label=_("Reden"),
         choices=[c for c in RegisseurChangeReason.choices if c[0] != RegisseurChangeReason.INITIAL],
     )
+    # The handover note is shown at the top of the plan for the new regisseur (plan app).
     note = forms.CharField(
-        label=_("Toelichting"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Overdrachtsnotitie voor de nieuwe regisseur"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Wat moet de nieuwe regisseur weten? Het staat bovenaan het plan van het gezin."),
+        error_messages={"required": _("Schrijf een overdrachtsnotitie voor de nieuwe regisseur.")},
     )
 
     def __init__(self, *args, regisseurs, **kwargs) -> None:  # type: ignore[no-untyped-def]
@@ -201,12 +222,12 @@ class ReassignForm(Form):
         cast(forms.ModelChoiceField, self.fields["regisseur"]).queryset = regisseurs
 
 
-class CloseForm(Form):
+class CloseForm(InputPolicyMixin, Form):
     outcome = forms.ChoiceField(label=_("Uitkomst"), choices=CaseOutcome.choices)
     reason = forms.CharField(
         label=_("Toelichting"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class NoteForm(Form):
-    text = forms.CharField(label=_("Notitie"), widget=forms.Textarea(attrs={"rows": 3}))
+class NoteForm(InputPolicyMixin, FormTokenMixin, Form):
+    text = forms.CharField(label=_("Notitie"), max_length=validators.NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3}))

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from socialdomain import validators as v
 from socialdomain.authz import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from . import bsn as bsn_crypto
@@ -24,21 +25,28 @@ from .querysets import CaseQuerySet
 
 
 class Person(models.Model):
-    """A citizen, stored once and reused ("ask once, use many times").
+    """A citizen, stored once per municipality and reused ("ask once, use many times").
 
+    A person belongs to one municipality (each is its own data controller): every lookup
+    is scoped to it, and the BSN's blind index is unique per municipality, not globally.
     The BSN is never stored in plain text: `bsn_encrypted` holds the Fernet token and
-    `bsn_index` an HMAC blind index for exact lookups (see cases/bsn.py).
+    `bsn_index` an HMAC blind index for exact lookups (see cases/bsn.py). A person recorded
+    by a professional who may not read the already registered person with that BSN keeps
+    the BSN encrypted but unindexed (`bsn_index` empty; docs/permissions.md, "Person lookup").
     """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    first_name = models.CharField(_("voornaam"), max_length=100)
-    last_name = models.CharField(_("achternaam"), max_length=150)
-    birth_date = models.DateField(_("geboortedatum"))
+    municipality = models.ForeignKey(
+        "accounts.Municipality", on_delete=models.PROTECT, related_name="persons", verbose_name=_("gemeente")
+    )
+    first_name = models.CharField(_("voornaam"), max_length=100, validators=[v.no_control_characters])
+    last_name = models.CharField(_("achternaam"), max_length=150, validators=[v.no_control_characters])
+    birth_date = models.DateField(_("geboortedatum"), validators=[v.BIRTH_DATE])
     bsn_encrypted = models.TextField(_("BSN (versleuteld)"), blank=True, editable=False)
-    bsn_index = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
-    phone = models.CharField(_("telefoon"), max_length=30, blank=True)
+    bsn_index = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    phone = models.CharField(_("telefoon"), max_length=30, blank=True, validators=[v.no_control_characters])
     email = models.EmailField(_("e-mail"), blank=True)
-    address = models.CharField(_("adres"), max_length=200, blank=True)
+    address = models.CharField(_("adres"), max_length=200, blank=True, validators=[v.no_control_characters])
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -46,27 +54,47 @@ class Person(models.Model):
         verbose_name = _("persoon")
         verbose_name_plural = _("personen")
         indexes = [models.Index(fields=["last_name", "birth_date"], name="person_name_birth")]
+        constraints = [
+            # One findable person per BSN *per municipality*; the index serves the scoped lookup.
+            models.UniqueConstraint(fields=["municipality", "bsn_index"], name="person_unique_bsn_per_municipality"),
+        ]
 
     def __str__(self) -> str:
-        return self.full_name
+        # No personal data in __str__ (admin pages, delete confirmations, logs): templates use full_name.
+        return f"{_('Persoon')} {str(self.uuid)[:8]}"
 
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
     @cached_property
+    def _bsn_decrypted(self) -> str | None:
+        if not self.bsn_encrypted:
+            return ""
+        return bsn_crypto.decrypt_bsn_or_none(self.bsn_encrypted, person_id=self.pk)
+
+    @property
     def bsn(self) -> str:
-        return bsn_crypto.decrypt_bsn(self.bsn_encrypted) if self.bsn_encrypted else ""
+        """The plain BSN; "" when none is stored or when it cannot be decrypted (see
+        `bsn_unreadable`: a key problem, logged once per instance)."""
+        return self._bsn_decrypted or ""
+
+    @property
+    def bsn_unreadable(self) -> bool:
+        return self._bsn_decrypted is None
 
     @property
     def bsn_masked(self) -> str:
+        if self.bsn_unreadable:
+            return str(bsn_crypto.BSN_UNREADABLE)
         return bsn_crypto.mask_bsn(self.bsn)
 
-    def set_bsn(self, value: str) -> None:
+    def set_bsn(self, value: str, *, indexed: bool = True) -> None:
+        """Store the BSN normalised and encrypted; `indexed=False` keeps it out of the lookup."""
         value = bsn_crypto.normalise_bsn(value) if value else ""
         self.bsn_encrypted = bsn_crypto.encrypt_bsn(value) if value else ""
-        self.bsn_index = bsn_crypto.bsn_blind_index(value) if value else None
-        self.__dict__.pop("bsn", None)
+        self.bsn_index = bsn_crypto.bsn_blind_index(value) if value and indexed else None
+        self.__dict__.pop("_bsn_decrypted", None)
 
     @property
     def age(self) -> int:
@@ -80,8 +108,10 @@ class Household(models.Model):
     municipality = models.ForeignKey(
         "accounts.Municipality", on_delete=models.PROTECT, related_name="households", verbose_name=_("gemeente")
     )
-    name = models.CharField(_("naam"), max_length=150, help_text=_("Bijvoorbeeld: gezin De Vries."))
-    address = models.CharField(_("adres"), max_length=200, blank=True)
+    name = models.CharField(
+        _("naam"), max_length=150, help_text=_("Bijvoorbeeld: gezin De Vries."), validators=[v.no_control_characters]
+    )
+    address = models.CharField(_("adres"), max_length=200, blank=True, validators=[v.no_control_characters])
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -90,7 +120,7 @@ class Household(models.Model):
         verbose_name_plural = _("huishoudens")
 
     def __str__(self) -> str:
-        return self.name
+        return f"{_('Huishouden')} {str(self.uuid)[:8]}"
 
 
 class HouseholdMember(models.Model):
@@ -104,7 +134,7 @@ class HouseholdMember(models.Model):
         constraints = [models.UniqueConstraint(fields=["household", "person"], name="member_unique_person")]
 
     def __str__(self) -> str:
-        return f"{self.person} ({self.get_role_display()})"
+        return f"{_('Gezinslid')} #{self.pk}"
 
 
 class NetworkContact(models.Model):
@@ -112,19 +142,19 @@ class NetworkContact(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="network")
-    name = models.CharField(_("naam"), max_length=150)
+    name = models.CharField(_("naam"), max_length=150, validators=[v.no_control_characters])
     relation = models.CharField(_("relatie"), max_length=16, choices=NetworkRelation.choices)
-    organisation = models.CharField(_("organisatie"), max_length=150, blank=True)
-    phone = models.CharField(_("telefoon"), max_length=30, blank=True)
+    organisation = models.CharField(_("organisatie"), max_length=150, blank=True, validators=[v.no_control_characters])
+    phone = models.CharField(_("telefoon"), max_length=30, blank=True, validators=[v.no_control_characters])
     email = models.EmailField(_("e-mail"), blank=True)
-    note = models.CharField(_("toelichting"), max_length=300, blank=True)
+    note = models.CharField(_("toelichting"), max_length=300, blank=True, validators=[v.no_control_characters])
 
     class Meta:
         verbose_name = _("netwerkcontact")
         verbose_name_plural = _("netwerk")
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.get_relation_display()})"
+        return f"{_('Netwerkcontact')} #{self.pk}"
 
 
 class Case(models.Model):
@@ -152,7 +182,9 @@ class Case(models.Model):
     opened_on = models.DateField(_("geopend op"), default=timezone.localdate)
     closed_on = models.DateField(_("gesloten op"), null=True, blank=True)
     outcome = models.CharField(_("uitkomst"), max_length=16, choices=CaseOutcome.choices, blank=True)
-    close_reason = models.CharField(_("toelichting bij sluiten"), max_length=500, blank=True)
+    close_reason = models.CharField(
+        _("toelichting bij sluiten"), max_length=500, blank=True, validators=[v.no_control_characters_multiline]
+    )
     safety_flag = models.BooleanField(_("veiligheidssignaal"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -219,7 +251,9 @@ class RegisseurChange(models.Model):
     )
     to_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(_("reden"), max_length=16, choices=RegisseurChangeReason.choices)
-    note = models.CharField(_("toelichting"), max_length=500, blank=True)
+    note = models.CharField(
+        _("toelichting"), max_length=500, blank=True, validators=[v.no_control_characters_multiline]
+    )
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     changed_at = models.DateTimeField(auto_now_add=True)
 
@@ -238,16 +272,21 @@ class CaseNote(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(_("notitie"))
+    text = models.TextField(
+        _("notitie"),
+        max_length=v.NOTE_MAX,
+        validators=[v.MaxLengthValidator(v.NOTE_MAX), v.no_control_characters_multiline],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("journaalnotitie")
         verbose_name_plural = _("journaal")
         ordering = ["-created_at"]
+        constraints = [v.text_length_constraint("text", v.NOTE_MAX, name="casenote_text_max_length")]
 
     def __str__(self) -> str:
-        return f"{self.case} {self.created_at:%d-%m-%Y}"
+        return f"{_('Journaalnotitie')} #{self.pk}"
 
 
 class Consent(models.Model):
@@ -261,7 +300,7 @@ class Consent(models.Model):
     )
     given = models.BooleanField(_("toestemming gegeven"))
     method = models.CharField(_("hoe"), max_length=8, choices=ConsentMethod.choices)
-    date = models.DateField(_("datum"), default=timezone.localdate)
+    date = models.DateField(_("datum"), default=timezone.localdate, validators=[v.PAST_EVENT_DATE])
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
@@ -271,7 +310,7 @@ class Consent(models.Model):
         ordering = ["-date", "-recorded_at"]
 
     def __str__(self) -> str:
-        return f"{self.member} {self.get_purpose_display()}: {self.given}"
+        return f"{_('Toestemming')} #{self.pk}"
 
 
 class CaseNumberSequence(models.Model):
@@ -299,7 +338,7 @@ class BreakGlassAccess(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="break_glass")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    reason = models.CharField(_("reden"), max_length=500)
+    reason = models.CharField(_("reden"), max_length=500, validators=[v.no_control_characters_multiline])
     granted_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(_("verloopt om"))
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -312,7 +351,7 @@ class BreakGlassAccess(models.Model):
         indexes = [models.Index(fields=["expires_at"], name="breakglass_due", condition=Q(revoked_at__isnull=True))]
 
     def __str__(self) -> str:
-        return f"{self.case} – {self.user}"
+        return f"{_('Noodtoegang')} #{self.pk}"
 
     @property
     def is_active(self) -> bool:

@@ -10,18 +10,20 @@ Lists are filtered in SQL by `visible_case_ids`; single objects are checked by
 `can_read` / `can_write` etc. on a case fetched through the selectors.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
 from accounts.constants import Role
 from accounts.models import User
 from socialdomain.authz import permission_id
 
-from .models import Case, CaseGroupObjectPermission, CaseUserObjectPermission
+from .models import BreakGlassAccess, Case, CaseGroupObjectPermission, CaseUserObjectPermission
 
 VIEW = "view_case"
 CHANGE = "change_case"
@@ -34,6 +36,72 @@ def _teamleider_team_ids(user: User) -> QuerySet:
 def _group_ids(user: User) -> QuerySet:
     # The M2M through table directly: no join with auth_group (its rows add nothing here).
     return User.groups.through.objects.filter(user_id=user.pk).values("group_id")
+
+
+# --- Time-limited personal grants from other apps, checked at read time ----------------
+# An app that grants view/change through socialdomain.authz for a limited time (the
+# expert team's access through an escalation, arrangements/access.py) registers a
+# function returning, for a user, the ids of cases whose time-limited grant has lapsed
+# (ended or past its maximum period) but may not have been revoked yet. Those personal
+# grants are ignored in every check and list, so access ends at the moment it lapses,
+# not when a clean-up task next runs. cases never imports the registering app.
+LapsedGrants = Callable[[User], QuerySet]
+_lapsed_grant_sources: list[LapsedGrants] = []
+
+
+def register_lapsed_grants(source: LapsedGrants) -> None:
+    """Register a lapsed-grants source (call from `AppConfig.ready()`; idempotent)."""
+    if source not in _lapsed_grant_sources:
+        _lapsed_grant_sources.append(source)
+
+
+def _without_lapsed(grants: QuerySet, user: User) -> QuerySet:
+    for source in _lapsed_grant_sources:
+        grants = grants.exclude(content_object_id__in=source(user))
+    return grants
+
+
+# For "Wie heeft toegang": a source may also describe its grants on one case, as
+# {user id: (Dutch note, lapsed)}; lapsed grants are left out of the list.
+GrantNotes = Callable[[Case], dict[int, tuple[str, bool]]]
+_grant_note_sources: list[GrantNotes] = []
+
+
+def register_grant_notes(source: GrantNotes) -> None:
+    if source not in _grant_note_sources:
+        _grant_note_sources.append(source)
+
+
+def grant_notes(case: Case) -> dict[int, tuple[str, bool]]:
+    notes: dict[int, tuple[str, bool]] = {}
+    for source in _grant_note_sources:
+        notes.update(source(case))
+    return notes
+
+
+# --- end of time-limited grants ------------------------------------------------------
+
+
+def _lapsed_break_glass_case_ids(user: User) -> QuerySet:
+    """Cases whose personal grants the user holds only through a break-glass access that has
+    expired but was not yet tidied up by the beat task (`revoke_expired_break_glass`).
+
+    Expiry is part of the permission check, not of the task: from `expires_at` on, those
+    grants open nothing. A later, still running access to the same case keeps it open.
+    Both subqueries read only the user's own accesses (the `user_id` index; a handful of rows).
+    """
+    now = timezone.now()
+    unrevoked = BreakGlassAccess.objects.filter(user_id=user.pk, revoked_at__isnull=True)
+    running = unrevoked.filter(expires_at__gt=now).values("case_id")
+    return unrevoked.filter(expires_at__lte=now).exclude(case_id__in=running).values("case_id")
+
+
+def _personal_grants(user: User, perm: int) -> QuerySet:
+    """The user's personal grants (shares, break-glass, expert access), minus lapsed ones."""
+    grants = CaseUserObjectPermission.objects.filter(user_id=user.pk, permission_id=perm).exclude(
+        content_object_id__in=_lapsed_break_glass_case_ids(user)
+    )
+    return _without_lapsed(grants, user).values("content_object_id")
 
 
 def visible_case_ids(user: User, codename: str = VIEW) -> QuerySet:
@@ -50,12 +118,15 @@ def visible_case_ids(user: User, codename: str = VIEW) -> QuerySet:
     estimate (a whole team's cases) would make the planner expect thousands of visible
     rows and scan the full case table instead of fetching the few hundred by primary key.
     See docs/performance.md.
+
+    Personal grants of a break-glass access count only until its `expires_at`
+    (`_lapsed_break_glass_case_ids`), whether or not the beat task has revoked them yet.
     """
     if not user.is_authenticated:
         return Case.objects.none().values("id")
     perm = permission_id(Case, codename)
     own = Case.objects.filter(regisseur_id=user.pk).values("id")
-    personal = CaseUserObjectPermission.objects.filter(user_id=user.pk, permission_id=perm).values("content_object_id")
+    personal = _personal_grants(user, perm)
     team = CaseGroupObjectPermission.objects.filter(group_id__in=_group_ids(user), permission_id=perm).values(
         "content_object_id"
     )
@@ -105,7 +176,7 @@ def compile_visible_case_ids(user: User, codename: str = VIEW) -> CompiledVisibl
 
 def _granted(user: User, case: Case, codename: str) -> bool:
     perm = permission_id(Case, codename)
-    if CaseUserObjectPermission.objects.filter(user=user, permission_id=perm, content_object=case).exists():
+    if _personal_grants(user, perm).filter(content_object=case).exists():
         return True
     return CaseGroupObjectPermission.objects.filter(
         group_id__in=_group_ids(user), permission_id=perm, content_object=case
@@ -113,6 +184,10 @@ def _granted(user: User, case: Case, codename: str) -> bool:
 
 
 def is_teamleider_of(user: User, case: Case) -> bool:
+    # `user.roles` is loaded once per request anyway (OTP check, navigation): most users
+    # lead no team, and for them this answers without a query.
+    if Role.TEAMLEIDER not in user.roles:
+        return False
     return user.memberships.filter(role=Role.TEAMLEIDER, team_id=case.team_id).exists()
 
 

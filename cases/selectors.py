@@ -13,13 +13,13 @@ from uuid import UUID
 
 from django.db.models import Count, Q, QuerySet
 
-from accounts.constants import Role
+from accounts.constants import CASEWORK_ROLES, Role
 from accounts.models import User
 from audit.models import AuditEvent, EventKind
 from socialdomain.authz import permission_id
 
 from . import permissions
-from .bsn import bsn_blind_index
+from .bsn import bsn_blind_index, is_valid_bsn, normalise_bsn
 from .constants import Access, CaseStatus
 from .models import (
     Case,
@@ -133,32 +133,125 @@ def case_search(*, qs: QuerySet[Case], text: str) -> QuerySet[Case]:
     return qs.filter(Q(number__icontains=text) | Q(household__name__icontains=text))
 
 
-def person_find_by_bsn(*, bsn: str) -> Person | None:
-    """Exact lookup through the blind index; the BSN itself is never queried."""
-    return Person.objects.filter(bsn_index=bsn_blind_index(bsn)).first()
+def person_find_by_bsn(*, municipality_id: int, bsn: str) -> Person | None:
+    """Exact lookup through the blind index, within one municipality; the BSN itself is never
+    queried. Callers that show or link the result check first that the user may read it
+    (`person_lookup`)."""
+    normalised = normalise_bsn(bsn)
+    if not is_valid_bsn(normalised):
+        return None
+    return Person.objects.filter(municipality_id=municipality_id, bsn_index=bsn_blind_index(normalised)).first()
 
 
-def person_find_by_name(*, first_name: str, last_name: str, birth_date: date) -> Person | None:
-    """Exact match on name and birth date, for people reported without a BSN."""
+def person_find_by_name(*, municipality_id: int, first_name: str, last_name: str, birth_date: date) -> QuerySet[Person]:
+    """Exact match on name and birth date within one municipality, for people reported without a BSN."""
     return Person.objects.filter(
-        first_name__iexact=first_name.strip(), last_name__iexact=last_name.strip(), birth_date=birth_date
-    ).first()
+        municipality_id=municipality_id,
+        first_name__iexact=first_name.strip(),
+        last_name__iexact=last_name.strip(),
+        birth_date=birth_date,
+    ).order_by("pk")
 
 
-def household_for_persons(*, person_ids: list[int]) -> Household | None:
-    """The (oldest) household one of these persons belongs to."""
-    return Household.objects.filter(members__person_id__in=person_ids).order_by("pk").first()
+@dataclass(frozen=True)
+class PersonLookup:
+    """What a professional may learn from typing a BSN (or name + birth date) into a form.
+
+    - `person`: a match the user may read (a member of a household whose case they may
+      read, or a person on a record the caller adds through `readable_person_ids`): reuse
+      it; its stored data may be shown ("ask once").
+    - `hidden`: a registered person with this BSN exists that the user may not read. It is
+      neither shown nor linked; a new person is recorded from what the user typed, with the
+      BSN encrypted but unindexed, so the registry keeps one findable person per BSN.
+    - `involved_cases`: open cases of matches the user may not read: the Verwijsindex
+      answer (who to contact), logged on each case by `cases.services.verwijsindex_match`.
+    """
+
+    person: Person | None
+    hidden: bool
+    involved_cases: tuple[Case, ...]
 
 
-def case_open_for_persons(*, person_ids: list[int]) -> Case | None:
-    """The open case of a household one of these persons belongs to."""
-    return (
+def person_lookup(
+    *,
+    user: User,
+    municipality_id: int,
+    bsn: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    birth_date: date | None = None,
+    readable_person_ids: QuerySet | None = None,
+) -> PersonLookup:
+    """Find a person by BSN, or else by name + birth date, within one municipality, split
+    into what the user may read and what only yields a contact (docs/permissions.md,
+    "Person lookup"). Three queries whatever the number of matches."""
+    if bsn:
+        found = person_find_by_bsn(municipality_id=municipality_id, bsn=bsn)
+        candidates = [found] if found is not None else []
+    elif first_name and last_name and birth_date:
+        candidates = list(
+            person_find_by_name(
+                municipality_id=municipality_id, first_name=first_name, last_name=last_name, birth_date=birth_date
+            )
+        )
+    else:
+        candidates = []
+    if not candidates:
+        return PersonLookup(person=None, hidden=False, involved_cases=())
+    ids = [c.pk for c in candidates]
+    visible = permissions.visible_case_ids(user)
+    readable_q = Q(memberships__household__cases__id__in=visible)
+    if readable_person_ids is not None:
+        readable_q |= Q(pk__in=readable_person_ids)
+    readable = set(Person.objects.filter(readable_q, pk__in=ids).values_list("pk", flat=True))
+    person = next((c for c in candidates if c.pk in readable), None)
+    involved = tuple(
         Case.objects.open()
-        .filter(household__members__person_id__in=person_ids)
-        .select_related("regisseur", "team", "household")
+        .filter(household__members__person_id__in=ids, household__municipality_id=municipality_id)
+        .exclude(id__in=visible)
+        .select_related("regisseur", "team")
+        .distinct()
+        .order_by("pk")
+    )
+    return PersonLookup(person=person, hidden=person is None and bool(bsn), involved_cases=involved)
+
+
+def registered_person_ids_sharing_bsn(*, municipality_id: int, persons: list[Person]) -> list[int]:
+    """For persons recorded with an unindexed BSN (by a professional who could not read the
+    registered person, see `person_lookup`): the ids of the registered persons of the
+    municipality with the same BSN. One query; decrypts only those few BSNs."""
+    indexes = {
+        bsn_blind_index(p.bsn)
+        for p in persons
+        if p.bsn_encrypted and p.bsn_index is None and p.municipality_id == municipality_id
+    }
+    if not indexes:
+        return []
+    return list(
+        Person.objects.filter(municipality_id=municipality_id, bsn_index__in=indexes).values_list("pk", flat=True)
+    )
+
+
+def household_for_persons(*, municipality_id: int, person_ids: list[int]) -> Household | None:
+    """The (oldest) household of this municipality one of these persons belongs to."""
+    return (
+        Household.objects.filter(municipality_id=municipality_id, members__person_id__in=person_ids)
         .order_by("pk")
         .first()
     )
+
+
+def case_open_for_persons(*, municipality_id: int, person_ids: list[int], user: User | None = None) -> Case | None:
+    """The open case of a household of this municipality one of these persons belongs to.
+
+    With `user`: only a case that user may read (the others are answered with a contact
+    line, never linked; see `person_lookup`)."""
+    qs = Case.objects.open().filter(
+        household__municipality_id=municipality_id, household__members__person_id__in=person_ids
+    )
+    if user is not None:
+        qs = qs.filter(id__in=permissions.visible_case_ids(user))
+    return qs.select_related("regisseur", "team", "household").order_by("pk").first()
 
 
 def case_open_for_household(*, household: Household) -> Case | None:
@@ -188,6 +281,7 @@ class AccessEntry:
     principal_id: int
     name: str
     access: str  # Access.READ | Access.WRITE
+    note: str = ""  # e.g. "expertiseteam, tot 5 december 2026" (time-limited grants)
 
 
 def case_access_list(*, case: Case) -> list[AccessEntry]:
@@ -196,13 +290,17 @@ def case_access_list(*, case: Case) -> list[AccessEntry]:
     Implicit access (the regisseur, the team leader) is shown separately by the page.
     """
     change = permission_id(Case, permissions.CHANGE)
+    notes = permissions.grant_notes(case)  # time-limited grants (expert access): note, lapsed
     users: dict[int, AccessEntry] = {}
     for grant in CaseUserObjectPermission.objects.filter(content_object=case).select_related("user"):
+        note, lapsed = notes.get(grant.user_id, ("", False))
+        if lapsed:
+            continue
         prev = users.get(grant.user_id)
         access = (
             Access.WRITE if grant.permission_id == change or (prev and prev.access == Access.WRITE) else Access.READ
         )
-        users[grant.user_id] = AccessEntry("user", grant.user_id, str(grant.user), access)
+        users[grant.user_id] = AccessEntry("user", grant.user_id, str(grant.user), access, note)
     teams: dict[int, AccessEntry] = {}
     for team_grant in CaseGroupObjectPermission.objects.filter(
         content_object=case, group__team__isnull=False
@@ -279,9 +377,17 @@ def team_regisseurs(*, team_id: int) -> QuerySet[User]:
 
 
 def colleagues_for_sharing(*, case: Case, actor: User) -> QuerySet[User]:
-    """Users in the teams of the case's municipality (not the actor)."""
+    """Active users holding a casework role (regisseur, teamleider, expert) in a team of the
+    case's municipality, not the actor: the only people `services.case_share` accepts.
+
+    Role and municipality are matched on the same membership row (one `filter()` call), so a
+    controller of this municipality who is a regisseur elsewhere is not offered."""
     return (
-        User.objects.filter(memberships__team__municipality_id=case.team.municipality_id, is_active=True)
+        User.objects.filter(
+            memberships__team__municipality_id=case.team.municipality_id,
+            memberships__role__in=CASEWORK_ROLES,
+            is_active=True,
+        )
         .exclude(pk=actor.pk)
         .distinct()
         .order_by("last_name", "first_name")

@@ -1,20 +1,25 @@
 """Writes on persons, households and cases. Every write is atomic, validated and audited."""
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.constants import CASEWORK_ROLES, Role
 from accounts.models import Team, User
+from accounts.services import notification_send
 from socialdomain import authz
 from socialdomain.audit import audit_write, changes_between
 
 from . import permissions
-from .bsn import normalise_bsn, validate_bsn
+from .bsn import clean_bsn
 from .constants import Access, CaseStatus, Line, RegisseurChangeReason
 from .models import (
     Case,
@@ -27,41 +32,117 @@ from .models import (
     Person,
     RegisseurChange,
 )
-from .selectors import person_find_by_bsn
+from .selectors import case_open_for_persons, person_lookup
 
 
 def _snapshot(obj: Any, fields: list[str]) -> dict[str, Any]:
     return {f: getattr(obj, f) for f in fields}
 
 
+@dataclass(frozen=True)
+class InvolvedContact:
+    """The Verwijsindex answer: *that* a colleague is involved and how to reach them.
+
+    Only the regisseur's name, team and e-mail address (no phone number is stored for
+    staff): never the case number, the household or anything about the case.
+    """
+
+    name: str
+    team: str
+    email: str
+
+    def as_message(self) -> str:
+        """The one Dutch line a professional is shown (the same for every form)."""
+        return _(
+            "Betrokken regisseur: %(name)s, %(team)s%(email)s. Neem zo nodig contact op; deze verwijzing is gelogd."
+        ) % {"name": self.name, "team": self.team, "email": f" ({self.email})" if self.email else ""}
+
+
+@transaction.atomic
+def verwijsindex_match(*, actor: User, case: Case) -> InvolvedContact:
+    """Record that `actor` matched a person of `case` without being allowed to read it.
+
+    Writes one audit event on the matched case (its access log shows who matched, when)
+    and tells its regisseur who to contact; returns the contact line for the actor.
+    """
+    regisseur = case.regisseur
+    audit_write(actor=actor, action="verwijsindex_match", obj=case, case_uuid=case.uuid, purpose="verwijsindex")
+    if regisseur.pk != actor.pk:
+        colleague = actor.get_full_name() or actor.username
+        notification_send(
+            recipient=regisseur,
+            text=_("Verwijsindex: %(user)s legde iets vast over een betrokkene bij dossier %(number)s.")
+            % {"user": colleague, "number": case.number},
+            link=reverse("cases:detail", kwargs={"uuid": case.uuid}),
+        )
+    return InvolvedContact(
+        name=regisseur.get_full_name() or regisseur.username, team=case.team.name, email=regisseur.email
+    )
+
+
 @transaction.atomic
 def person_get_or_create(
     *,
     actor: User,
+    municipality_id: int,
     first_name: str,
     last_name: str,
-    birth_date: datetime.date,
+    birth_date: datetime.date | None,
     bsn: str = "",
     phone: str = "",
     email: str = "",
     address: str = "",
+    match_by_name: bool = False,
+    readable_person_ids: QuerySet | None = None,
+    contacts: list[InvolvedContact] | None = None,
 ) -> tuple[Person, bool]:
-    """Find a person by BSN (blind index) or create them: a person is stored once.
+    """Find a person of the municipality by BSN (or, with `match_by_name`, by name + birth
+    date) that the actor may read, or record a new one from what was typed.
 
-    Raises ValidationError for an invalid BSN or a birth date in the future.
+    A match the actor may not read is neither linked nor shown: a new person is recorded
+    (with the BSN encrypted but unindexed when a registered person holds it), and every
+    open case of such a match gives a Verwijsindex contact line, appended to `contacts` and
+    logged on that case (`verwijsindex_match`). So the answer to a stranger is the same for
+    an unknown person, one with a closed case and one with an open case, apart from that
+    line (docs/permissions.md, "Person lookup").
+
+    Raises ValidationError for an invalid BSN, a birth date in the future, or missing name
+    or birth date when a new person has to be recorded.
     """
-    if bsn:
-        validate_bsn(bsn)
-        existing = person_find_by_bsn(bsn=bsn)
-        if existing is not None:
-            return existing, False
-    if birth_date and birth_date > timezone.localdate():
+    try:
+        bsn = clean_bsn(bsn)
+    except ValidationError as exc:
+        raise ValidationError({"bsn": exc.messages}) from exc
+    lookup = person_lookup(
+        user=actor,
+        municipality_id=municipality_id,
+        bsn=bsn,
+        first_name=first_name if match_by_name else "",
+        last_name=last_name if match_by_name else "",
+        birth_date=birth_date if match_by_name else None,
+        readable_person_ids=readable_person_ids,
+    )
+    for involved in lookup.involved_cases:
+        contact = verwijsindex_match(actor=actor, case=involved)
+        if contacts is not None:
+            contacts.append(contact)
+    if lookup.person is not None:
+        return lookup.person, False
+    if not (first_name and last_name and birth_date):
+        raise ValidationError(_("Vul voor een nieuwe persoon de naam en de geboortedatum in."))
+    if birth_date > timezone.localdate():
         raise ValidationError({"birth_date": _("De geboortedatum ligt in de toekomst.")})
     person = Person(
-        first_name=first_name, last_name=last_name, birth_date=birth_date, phone=phone, email=email, address=address
+        municipality_id=municipality_id,
+        first_name=first_name,
+        last_name=last_name,
+        birth_date=birth_date,
+        phone=phone,
+        email=email,
+        address=address,
     )
     if bsn:
-        person.set_bsn(normalise_bsn(bsn))
+        person.set_bsn(bsn, indexed=not lookup.hidden)
     person.full_clean()
     person.save()
     audit_write(actor=actor, action="person_create", obj=person, changes={"bsn": ["", "*"]} if bsn else {})
@@ -189,12 +270,29 @@ def _touch(case: Case) -> None:
 def case_share(*, actor: User, case: Case, access: str, user: User | None = None, team: Team | None = None) -> None:
     """Share a case with a colleague or a whole team, read-only or read + write.
 
-    Changing the access of an existing share replaces it (write → read takes write away).
+    Shares go only to active users holding a casework role (regisseur, teamleider, expert)
+    in a team of the case's municipality, or to a team of that municipality (whose group
+    holds only its casework members). Changing the access of an existing share replaces it
+    (write → read takes write away). Raises PermissionDenied if the actor may not share,
+    ValidationError for any other recipient.
     """
     if not permissions.can_share(actor, case):
         raise PermissionDenied
     if (user is None) == (team is None):
         raise ValidationError(_("Kies een collega of een team."))
+    municipality_id = case.team.municipality_id
+    if user is not None and not (
+        user.is_active
+        and user.memberships.filter(team__municipality_id=municipality_id, role__in=CASEWORK_ROLES).exists()
+    ):
+        # Only casework roles of the case's own municipality: never a controller or an
+        # administrator, never someone of another municipality (a separate data controller).
+        raise ValidationError(
+            {"user": _("Delen kan alleen met een regisseur, teamleider of expert van de eigen gemeente.")},
+            code="share_not_casework",
+        )
+    if team is not None and team.municipality_id != municipality_id:
+        raise ValidationError({"team": _("Delen kan alleen met een team van de eigen gemeente.")}, code="share_team")
     principal: User | Group = user if user is not None else team.group  # type: ignore[union-attr]
     authz.grant(codename=permissions.VIEW, to=principal, obj=case)
     if access == Access.WRITE:
@@ -202,6 +300,7 @@ def case_share(*, actor: User, case: Case, access: str, user: User | None = None
     else:
         authz.revoke(codename=permissions.CHANGE, frm=principal, obj=case)
     _touch(case)
+    _notify_share(actor=actor, case=case, access=access, user=user, team=team)
     audit_write(
         actor=actor,
         action="case_share",
@@ -209,6 +308,25 @@ def case_share(*, actor: User, case: Case, access: str, user: User | None = None
         case_uuid=case.uuid,
         changes={"user" if user else "team": [None, principal.pk], "access": [None, access]},
     )
+
+
+def _notify_share(*, actor: User, case: Case, access: str, user: User | None, team: Team | None) -> None:
+    """Tell the new reader(s): the case number and the kind of access, nothing else (they
+    may now open the case, so its number reveals nothing they cannot read)."""
+    if access == Access.WRITE:
+        text = _("Dossier %(number)s is met u gedeeld: u mag meelezen en registreren.")
+    else:
+        text = _("Dossier %(number)s is met u gedeeld: u mag meelezen.")
+    text = text % {"number": case.number}
+    link = reverse("cases:detail", kwargs={"uuid": case.uuid})
+    if user is not None:
+        recipients = [user]
+    else:
+        # The team's group holds only its casework members (accounts.user_sync_team_groups).
+        recipients = list(User.objects.filter(groups=team.group_id, is_active=True).exclude(pk=actor.pk))  # type: ignore[union-attr]
+    for recipient in recipients:
+        if recipient.pk != actor.pk:
+            notification_send(recipient=recipient, text=text, link=link)
 
 
 @transaction.atomic
@@ -236,11 +354,11 @@ def case_reassign(*, actor: User, case: Case, regisseur: User, reason: str, note
     if regisseur.pk == case.regisseur_id:
         raise ValidationError({"regisseur": _("Deze collega is al de regisseur.")})
     old = case.regisseur
+    change = RegisseurChange(case=case, from_user=old, to_user=regisseur, reason=reason, note=note, changed_by=actor)
+    change.full_clean()  # the note's length and characters (socialdomain.validators), before anything is saved
     case.regisseur = regisseur
     case.save(update_fields=["regisseur", "updated_at"])
-    RegisseurChange.objects.create(
-        case=case, from_user=old, to_user=regisseur, reason=reason, note=note, changed_by=actor
-    )
+    change.save()
     audit_write(
         actor=actor,
         action="case_reassign",
@@ -310,8 +428,16 @@ def consent_record(
 @transaction.atomic
 def case_safety_flag_set(*, actor: User, case: Case) -> Case:
     """Flag a case for a safety signal (Meldcode). Any regisseur or team leader of the
-    case's team may raise the flag, even without write access: safety goes first."""
-    if not (permissions.can_write(actor, case) or permissions.can_open_case_for_team(actor, case.team_id)):
+    case's municipality may raise the flag, even without write access: safety goes first
+    (a safety signal triaged by another team of the municipality reaches the household's
+    case). Raising the flag shows nothing of the case."""
+    may_flag = (
+        permissions.can_write(actor, case)
+        or actor.memberships.filter(
+            team__municipality_id=case.team.municipality_id, role__in=[Role.REGISSEUR, Role.TEAMLEIDER]
+        ).exists()
+    )
+    if not may_flag:
         raise PermissionDenied
     if not case.safety_flag:
         case.safety_flag = True
@@ -350,18 +476,28 @@ def case_open_for_new_household(
     birth_date: datetime.date,
     role: str,
     bsn: str = "",
+    contacts: list[InvolvedContact] | None = None,
 ) -> Case:
     """Open a case for a new household with its first member, all or nothing.
 
-    A known BSN links the existing person ("ask once"). If that person already belongs
-    to a household with an open case, raise ValidationError: one open case per household.
+    A known BSN of the team's municipality links the existing person if the actor may read
+    them ("ask once"); if the actor may also read that person's open case, raise
+    ValidationError (one open case per household). A person or an open case the actor may
+    not read is never linked or mentioned: a new person is recorded and the Verwijsindex
+    contact line of that case is appended to `contacts` (see `person_get_or_create`).
     """
     if not permissions.can_open_case_for_team(actor, team.pk):
         raise PermissionDenied
     person, _created = person_get_or_create(
-        actor=actor, first_name=first_name, last_name=last_name, birth_date=birth_date, bsn=bsn
+        actor=actor,
+        municipality_id=team.municipality_id,
+        first_name=first_name,
+        last_name=last_name,
+        birth_date=birth_date,
+        bsn=bsn,
+        contacts=contacts,
     )
-    if Case.objects.filter(household__members__person=person, status=CaseStatus.OPEN).exists():
+    if case_open_for_persons(municipality_id=team.municipality_id, person_ids=[person.pk], user=actor) is not None:
         raise ValidationError(
             {"bsn": _("Voor deze persoon loopt al een open dossier. Neem contact op met de teamleider.")},
             code="duplicate_open_case",
@@ -413,12 +549,24 @@ def member_add_to_case(
     birth_date: datetime.date,
     role: str,
     bsn: str = "",
+    contacts: list[InvolvedContact] | None = None,
 ) -> HouseholdMember:
-    """Add a (new or known-by-BSN) person to the case's household."""
+    """Add a (new or known-by-BSN) person to the case's household.
+
+    The BSN is looked up in the household's municipality only, and a known person is linked
+    only if the actor may read them; otherwise a new person is recorded from what was typed
+    and any open case of the match gives a contact line in `contacts` (`person_get_or_create`).
+    """
     if not permissions.can_write(actor, case):
         raise PermissionDenied
     person, _created = person_get_or_create(
-        actor=actor, first_name=first_name, last_name=last_name, birth_date=birth_date, bsn=bsn
+        actor=actor,
+        municipality_id=case.household.municipality_id,
+        first_name=first_name,
+        last_name=last_name,
+        birth_date=birth_date,
+        bsn=bsn,
+        contacts=contacts,
     )
     member = member_add(actor=actor, household=case.household, person=person, role=role, case=case)
     _touch(case)

@@ -1,6 +1,24 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
+
+
+class SectionKeyConverter:
+    """A tab of the case page: a registered section key (lower-case word), never data.
+
+    Unknown keys answer 404 in the view; the keys are a fixed vocabulary of the apps.
+    """
+
+    regex = "[a-z][a-z0-9-]{0,39}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(SectionKeyConverter, "section")
 
 app_name = "cases"
 
@@ -20,4 +38,6 @@ urlpatterns = [
     path("<uuid:uuid>/sluiten/", views.case_close, name="close"),
     path("<uuid:uuid>/notities/", views.note_add, name="notes"),
     path("<uuid:uuid>/logboek/", views.access_log, name="access_log"),
+    # Last: a tab of the case page (/dossiers/<uuid>/gezin/, …), registered by the apps.
+    path("<uuid:uuid>/<section:section>/", views.case_detail, name="section"),
 ]

@@ -1,10 +1,12 @@
 """HTML screens for cases. Thin: fetch through selectors, write through services.
 
-Every case-scoped view fetches the case with `_case_or_404`: a missing case, a case the
-user may not see and an action the user may not take on a readable case all answer 404.
+Every case-scoped view gets its case from `cases.access.case_view`: a missing case, a case
+the user may not see and an action the user may not take on a readable case all answer
+404, and every request that gets through writes exactly one read entry to the case's
+access log before the view runs (tests/security/test_read_log_structural.py walks the URL
+map to prove it).
 """
 
-from collections.abc import Callable
 from uuid import UUID
 
 from django.contrib import messages
@@ -13,38 +15,34 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Team, User
-from intake import selectors as intake_selectors
-from socialdomain.audit import audit_read
-from socialdomain.forms import add_service_errors
+from socialdomain import registry
+from socialdomain.forms import (
+    ALREADY_SAVED,
+    DuplicateSubmission,
+    add_service_errors,
+    form_submitted_once,
+    labelled_errors,
+)
 from socialdomain.http import AuthenticatedHttpRequest, HtmxAuthenticatedHttpRequest
 
-from . import breakglass, forms, permissions, selectors, services
+from . import forms, permissions, selectors, services
+from .access import case_view
 from .models import Case
 
 PAGE_SIZE = 25
-READ_PURPOSE = "casusregie"
-BREAK_GLASS_PURPOSE = "noodtoegang"
+DEFAULT_SECTION = "overzicht"
 
 
-def _case_or_404(
-    request: AuthenticatedHttpRequest,
-    uuid: UUID,
-    *,
-    write: bool = False,
-    allow: Callable[[User, Case], bool] | None = None,
-) -> Case:
-    """The case, if the user may read it (or write it) and `allow` agrees; else 404."""
-    try:
-        case = selectors.case_get_for_user(user=request.user, uuid=uuid, write=write)
-    except Case.DoesNotExist:
-        raise Http404 from None
-    if allow is not None and not allow(request.user, case):
-        raise Http404  # don't reveal that the case exists
-    return case
+def _contact_messages(request: AuthenticatedHttpRequest, contacts: list[services.InvolvedContact]) -> None:
+    """The Verwijsindex answer: who is involved and how to reach them (logged on their case)."""
+    for contact in contacts:
+        messages.info(request, contact.as_message())
 
 
 def _filtered_cases(user: User, form: forms.CaseFilterForm) -> selectors.CaseListing:
@@ -91,7 +89,10 @@ def case_list(request: HtmxAuthenticatedHttpRequest) -> HttpResponse:
         page_number = request.GET.get("pagina")
     page: Page[Case] = Paginator(_filtered_cases(request.user, form), PAGE_SIZE).get_page(page_number)
     template = "cases/_case_table.html" if request.htmx else "cases/case_list.html"
-    return render(request, template, {"form": form, "page": page})
+    # Refused filters (a search term over its maximum) are said above the table, which is
+    # all that htmx replaces; the list is then shown unfiltered.
+    filter_errors = labelled_errors(form) if form.is_bound and not form.is_valid() else []
+    return render(request, template, {"form": form, "page": page, "filter_errors": filter_errors})
 
 
 def team_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -109,73 +110,105 @@ def case_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise Http404
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        contacts: list[services.InvolvedContact] = []
         try:
-            case = services.case_open_for_new_household(
-                actor=request.user,
-                team=data["team"],
-                regisseur=data["regisseur"],
-                line=data["line"],
-                household_name=data["household_name"],
-                household_address=data["household_address"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                birth_date=data["birth_date"],
-                role=data["role"],
-                bsn=data["bsn"],
-            )
+            with form_submitted_once(form=form, user=request.user) as once:
+                case = services.case_open_for_new_household(
+                    actor=request.user,
+                    team=data["team"],
+                    regisseur=data["regisseur"],
+                    line=data["line"],
+                    household_name=data["household_name"],
+                    household_address=data["household_address"],
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    birth_date=data["birth_date"],
+                    role=data["role"],
+                    bsn=data["bsn"],
+                    contacts=contacts,
+                )
+                once.result_url = reverse("cases:detail", kwargs={"uuid": case.uuid})
+        except DuplicateSubmission as dup:
+            messages.info(request, ALREADY_SAVED)
+            return redirect(dup.result_url or "cases:list")
         except ValidationError as exc:
             add_service_errors(form, exc)
         except PermissionDenied:
             raise Http404 from None
         else:
             messages.success(request, _("Dossier %(number)s is geopend.") % {"number": case.number})
+            _contact_messages(request, contacts)
             return redirect("cases:detail", uuid=case.uuid)
     return render(request, "cases/form.html", {"form": form, "title": _("Nieuw dossier")})
 
 
-def case_detail(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
-    case = _case_or_404(request, uuid)
+def section_url(case: Case, key: str) -> str:
+    """The URL of one tab of the case page (Overzicht is the case's own URL)."""
+    if key == DEFAULT_SECTION:
+        return reverse("cases:detail", kwargs={"uuid": case.uuid})
+    return reverse("cases:section", kwargs={"uuid": case.uuid, "section": key})
+
+
+def _case_of_a_known_section(kwargs: dict) -> UUID | None:
+    """The case's UUID, or None (404 before any lookup or log entry) for an unknown tab."""
+    if registry.case_section_get(kwargs.get("section", DEFAULT_SECTION)) is None:
+        return None
+    return kwargs["uuid"]
+
+
+@case_view(case_from=_case_of_a_known_section)
+def case_detail(
+    request: HtmxAuthenticatedHttpRequest, case: Case, uuid: UUID, section: str = DEFAULT_SECTION
+) -> HttpResponse:
+    """The case as a workspace: a header and the tabs the apps registered.
+
+    Only the active tab's context is fetched. Without JavaScript every tab is a plain
+    link to a full page; with htmx a tab click asks for the panel alone (`HX-Request`)
+    and pushes the tab's URL, so the address bar, reload and the back button keep
+    working (a history restore asks for the full page again).
+    """
     user = request.user
+    sections = registry.case_sections(user=user, case=case)
+    active = next((s for s in sections if s.key == section), None)
+    if active is None:
+        raise Http404  # a tab this user is not shown (`visible`): the same as an unknown one
     can_write = permissions.can_write(user, case)
-    # A read through break-glass is flagged; its purpose names the access, never the free-text reason.
-    emergency = breakglass.break_glass_access_for(user=user, case=case)
-    audit_read(
-        actor=user,
-        obj=case,
-        case_uuid=case.uuid,
-        view="cases:detail",
-        purpose=f"{BREAK_GLASS_PURPOSE} #{emergency.pk}" if emergency else READ_PURPOSE,
-        flagged=emergency is not None,
-    )
+    access = getattr(request, "case_access", None)
     context = {
         "case": case,
-        "members": selectors.case_members(case=case),
-        "network": case.household.network.all(),
-        "history": selectors.case_regisseur_history(case=case),
-        "shares": selectors.case_access_list(case=case),
-        "consents": selectors.case_consents(case=case),
-        "timeline": selectors.case_timeline(case=case),
         "can_write": can_write,
-        "can_share": permissions.can_share(user, case),
-        "can_reassign": permissions.can_reassign(user, case),
-        "can_view_log": permissions.can_view_access_log(user, case),
-        "show_bsn": permissions.has_write_access(user, case),
-        "note_form": forms.NoteForm() if can_write else None,
-        "break_glass_until": emergency.expires_at if emergency else None,
-        # intake's part of the page (gesprekken, scores, signals, Meldcode): one selector call
-        "intake": intake_selectors.case_intake_overview(user=user, case=case),
+        "read_only": not can_write,
+        "section": active,
+        "break_glass_until": access.break_glass_until if access else None,
+        **registry.section_context(active, request=request, case=case),
     }
-    return render(request, "cases/case_detail.html", context)
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
+    if partial:
+        response = render(request, "cases/_case_panel.html", context)
+    else:
+        context["tabs"] = [
+            {"key": s.key, "label": s.label, "url": section_url(case, s.key), "active": s is active} for s in sections
+        ]
+        context["next_date"] = registry.case_next_date(case=case, today=timezone.localdate())
+        response = render(request, "cases/case_page.html", context)
+    # The same URL answers a full page or a panel: caches must keep them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _without_token(form) -> dict:  # type: ignore[no-untyped-def]
+    """The cleaned data for the service: the one-time token is the view's business."""
+    return {k: v for k, v in form.cleaned_data.items() if k != "form_token"}
 
 
 def _form_page(request: AuthenticatedHttpRequest, case: Case, form, title: str) -> HttpResponse:  # type: ignore[no-untyped-def]
     return render(request, "cases/form.html", {"form": form, "title": title, "case": case})
 
 
+# A closed case is no longer edited: like any action the user may not take, 404.
 @require_http_methods(["GET", "POST"])
-def case_edit(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
-    # A closed case is no longer edited: like any action the user may not take, 404.
-    case = _case_or_404(request, uuid, write=True, allow=lambda _user, c: c.is_open)
+@case_view(write=True, allow=lambda _user, c: c.is_open)
+def case_edit(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     initial = {"household_name": case.household.name, "household_address": case.household.address, "line": case.line}
     form = forms.CaseEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -190,23 +223,30 @@ def case_edit(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def member_add(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
-    case = _case_or_404(request, uuid, write=True)
+@case_view(write=True)
+def member_add(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     form = forms.MemberAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        contacts: list[services.InvolvedContact] = []
         try:
-            services.member_add_to_case(actor=request.user, case=case, **form.cleaned_data)
+            with form_submitted_once(form=form, user=request.user) as once:
+                services.member_add_to_case(actor=request.user, case=case, contacts=contacts, **_without_token(form))
+                once.result_url = reverse("cases:section", kwargs={"uuid": case.uuid, "section": "gezin"})
+        except DuplicateSubmission as dup:
+            messages.info(request, ALREADY_SAVED)
+            return redirect(dup.result_url)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Het gezinslid is toegevoegd."))
-            return redirect("cases:detail", uuid=case.uuid)
+            _contact_messages(request, contacts)
+            return redirect("cases:section", uuid=case.uuid, section="gezin")
     return _form_page(request, case, form, _("Gezinslid toevoegen"))
 
 
 @require_http_methods(["GET", "POST"])
-def member_edit(request: AuthenticatedHttpRequest, uuid: UUID, person_uuid: UUID) -> HttpResponse:
-    case = _case_or_404(request, uuid, write=True)
+@case_view(write=True)
+def member_edit(request: AuthenticatedHttpRequest, case: Case, person_uuid: UUID) -> HttpResponse:
     member = selectors.case_members(case=case).filter(person__uuid=person_uuid).first()
     if member is None:
         raise Http404
@@ -219,58 +259,74 @@ def member_edit(request: AuthenticatedHttpRequest, uuid: UUID, person_uuid: UUID
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Het gezinslid is bijgewerkt."))
-            return redirect("cases:detail", uuid=case.uuid)
+            return redirect("cases:section", uuid=case.uuid, section="gezin")
     return _form_page(request, case, form, _("Gezinslid bewerken: %(name)s") % {"name": member.person.full_name})
 
 
 @require_http_methods(["GET", "POST"])
-def network_add(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
-    case = _case_or_404(request, uuid, write=True)
+@case_view(write=True)
+def network_add(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     form = forms.NetworkContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.network_contact_add(actor=request.user, case=case, **form.cleaned_data)
+            with form_submitted_once(form=form, user=request.user) as once:
+                services.network_contact_add(actor=request.user, case=case, **_without_token(form))
+                once.result_url = reverse("cases:detail", kwargs={"uuid": case.uuid})
+        except DuplicateSubmission as dup:
+            messages.info(request, ALREADY_SAVED)
+            return redirect(dup.result_url)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Het netwerkcontact is toegevoegd."))
-            return redirect("cases:detail", uuid=case.uuid)
+            return redirect("cases:section", uuid=case.uuid, section="gezin")
     return _form_page(request, case, form, _("Netwerkcontact toevoegen"))
 
 
 @require_http_methods(["GET", "POST"])
-def consent_add(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
-    case = _case_or_404(request, uuid, write=True)
+@case_view(write=True)
+def consent_add(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     form = forms.ConsentForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:
-            services.consent_record(actor=request.user, case=case, **form.cleaned_data)
+            with form_submitted_once(form=form, user=request.user) as once:
+                services.consent_record(actor=request.user, case=case, **_without_token(form))
+                once.result_url = reverse("cases:detail", kwargs={"uuid": case.uuid})
+        except DuplicateSubmission as dup:
+            messages.info(request, ALREADY_SAVED)
+            return redirect(dup.result_url)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("De toestemming is vastgelegd."))
-            return redirect("cases:detail", uuid=case.uuid)
+            return redirect("cases:section", uuid=case.uuid, section="gezin")
     return _form_page(request, case, form, _("Toestemming vastleggen"))
 
 
 @require_http_methods(["GET", "POST"])
-def case_share(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
-    case = _case_or_404(request, uuid, allow=permissions.can_share)
+@case_view(allow=permissions.can_share)
+def case_share(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     colleagues = selectors.colleagues_for_sharing(case=case, actor=request.user)
     teams = Team.objects.filter(municipality_id=case.team.municipality_id).order_by("name")
     form = forms.ShareForm(request.POST or None, colleagues=colleagues, teams=teams)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.case_share(actor=request.user, case=case, access=data["access"], user=data["user"], team=data["team"])
-        messages.success(request, _("Het dossier is gedeeld."))
-        return redirect("cases:share", uuid=case.uuid)
+        try:
+            services.case_share(
+                actor=request.user, case=case, access=data["access"], user=data["user"], team=data["team"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Het dossier is gedeeld."))
+            return redirect("cases:share", uuid=case.uuid)
     context = {"case": case, "form": form, "shares": selectors.case_access_list(case=case)}
     return render(request, "cases/case_share.html", context)
 
 
 @require_POST
-def case_unshare(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
-    case = _case_or_404(request, uuid, allow=permissions.can_share)
+@case_view(allow=permissions.can_share)
+def case_unshare(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     kind, principal_id = request.POST.get("kind"), request.POST.get("principal")
     entry = next(
         (e for e in selectors.case_access_list(case=case) if e.kind == kind and str(e.principal_id) == principal_id),
@@ -287,8 +343,8 @@ def case_unshare(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def case_reassign(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
-    case = _case_or_404(request, uuid, allow=permissions.can_reassign)
+@case_view(allow=permissions.can_reassign)
+def case_reassign(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     regisseurs = selectors.team_regisseurs(team_id=case.team_id).exclude(pk=case.regisseur_id)
     form = forms.ReassignForm(request.POST or None, regisseurs=regisseurs)
     if request.method == "POST" and form.is_valid():
@@ -303,8 +359,8 @@ def case_reassign(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse
 
 
 @require_http_methods(["GET", "POST"])
-def case_close(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
-    case = _case_or_404(request, uuid, write=True)
+@case_view(write=True)
+def case_close(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     form = forms.CloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -318,21 +374,33 @@ def case_close(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
 
 
 @require_POST
-def note_add(request: HtmxAuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
-    case = _case_or_404(request, uuid, write=True)
+@case_view(write=True)
+def note_add(request: HtmxAuthenticatedHttpRequest, case: Case) -> HttpResponse:
     form = forms.NoteForm(request.POST)
+    duplicate = False
     if form.is_valid():
-        services.note_add(actor=request.user, case=case, text=form.cleaned_data["text"])
-        form = forms.NoteForm()
+        try:
+            with form_submitted_once(form=form, user=request.user) as once:
+                services.note_add(actor=request.user, case=case, text=form.cleaned_data["text"])
+                once.result_url = reverse("cases:detail", kwargs={"uuid": case.uuid})
+        except DuplicateSubmission:
+            duplicate = True
+            messages.info(request, ALREADY_SAVED)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        if not form.errors:
+            form = forms.NoteForm()
     if request.htmx:
         context = {"case": case, "timeline": selectors.case_timeline(case=case), "note_form": form, "can_write": True}
         return render(request, "cases/_timeline.html", context)
-    if form.is_bound and form.errors:
-        messages.error(request, _("De notitie is leeg en niet opgeslagen."))
-    return redirect("cases:detail", uuid=case.uuid)
+    if form.is_bound and form.errors and not duplicate:
+        errors = " ".join(labelled_errors(form))
+        messages.error(request, _("De notitie is niet opgeslagen: %(errors)s") % {"errors": errors})
+    return redirect("cases:section", uuid=case.uuid, section="tijdlijn")
 
 
-def access_log(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
-    case = _case_or_404(request, uuid, allow=permissions.can_view_access_log)
+@require_safe
+@case_view(allow=permissions.can_view_access_log)
+def access_log(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     page = Paginator(selectors.case_access_log(case=case), 50).get_page(request.GET.get("pagina"))
     return render(request, "cases/access_log.html", {"case": case, "page": page, "query": ""})

@@ -1,36 +1,24 @@
+"""Intake in the admin: only the life-domain bands (configuration, not case content).
+
+docs/permissions.md ("Admin"): case content is not in the admin, for anyone, superusers
+included. Signals, gesprekken, scores and Meldcode steps are read and written in the
+application, through the selectors and services that check per-case rights and log every
+read. The bands per age (`DomainAgeBand`) are the municipality's own settings: a functioneel
+beheerder keeps those of their own municipality, never another's.
+"""
+
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from socialdomain.forms import LabelledInlineMixin, PlaceholderAdminMixin
+from accounts.models import Municipality
+from accounts.permissions import admin_municipality_ids
+from socialdomain.forms import PlaceholderAdminMixin
 
-from .models import DomainAgeBand, DomainScore, Gesprek, MeldcodeStep, Signal
-
-
-@admin.register(Signal)
-class SignalAdmin(PlaceholderAdminMixin, admin.ModelAdmin):
-    list_display = ["received_on", "source", "team", "status", "route", "case"]
-    list_filter = ["status", "source", "team"]
-    raw_id_fields = ["persons", "case", "created_by"]
-    readonly_fields = ["uuid"]
-
-
-@admin.register(MeldcodeStep)
-class MeldcodeStepAdmin(PlaceholderAdminMixin, admin.ModelAdmin):
-    list_display = ["case", "step", "done_on"]
-    raw_id_fields = ["case", "signal"]
-
-
-class DomainScoreInline(LabelledInlineMixin, PlaceholderAdminMixin, admin.TabularInline):
-    model = DomainScore
-    raw_id_fields = ["member"]
-    extra = 0
-
-
-@admin.register(Gesprek)
-class GesprekAdmin(PlaceholderAdminMixin, admin.ModelAdmin):
-    list_display = ["case", "date", "status", "version"]
-    raw_id_fields = ["case", "members", "contacts", "created_by", "updated_by"]
-    inlines = [DomainScoreInline]
+from .models import DomainAgeBand
 
 
 @admin.register(DomainAgeBand)
@@ -41,6 +29,17 @@ class DomainAgeBandAdmin(PlaceholderAdminMixin, admin.ModelAdmin):
     list_filter = ["municipality", "domain"]
     list_select_related = ["municipality"]
     ordering = ["municipality__name", "min_age", "domain"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(municipality__in=admin_municipality_ids(user=request.user))  # type: ignore[arg-type]
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "municipality" and not request.user.is_superuser:
+            kwargs["queryset"] = Municipality.objects.filter(pk__in=admin_municipality_ids(user=request.user))  # type: ignore[arg-type]
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("tot en met leeftijd"), ordering="max_age")
     def upper_age(self, obj: DomainAgeBand) -> str:

@@ -57,10 +57,10 @@ def seed() -> None:
     chantal = next((m.person for m in members if m.person.first_name == "Chantal"), None)
     myra = next((m.person for m in members if m.person.first_name == "Myra"), None)
     if chantal is None:
-        chantal, _ = case_services.person_get_or_create(actor=actor, **CHANTAL)
+        chantal, _ = case_services.person_get_or_create(actor=actor, municipality_id=team.municipality_id, **CHANTAL)
         case_services.member_add(actor=actor, household=household, person=chantal, role=MemberRole.PARENT)
     if myra is None:
-        myra, _ = case_services.person_get_or_create(actor=actor, **MYRA)
+        myra, _ = case_services.person_get_or_create(actor=actor, municipality_id=team.municipality_id, **MYRA)
         case_services.member_add(actor=actor, household=household, person=myra, role=MemberRole.CHILD)
     if not household.network.exists():
         from cases.models import NetworkContact

@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User
-from cases.bsn import validate_bsn
+from cases.bsn import clean_bsn
 from cases.models import HouseholdMember, NetworkContact
-from socialdomain.forms import Form
+from socialdomain import validators
+from socialdomain.forms import Form, FormTokenMixin, InputPolicyMixin
 
 from .constants import SCORE_CHOICES, AdviceOutcome, Domain, SignalSource, TriageRoute
 from .services import PersonInput, ScoreInput
@@ -20,17 +21,20 @@ from .services import PersonInput, ScoreInput
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class SignalForm(Form):
+class SignalForm(InputPolicyMixin, FormTokenMixin, Form):
     team = forms.ModelChoiceField(queryset=Team.objects.none(), label=_("Ontvangend team"))
     source = forms.ChoiceField(choices=SignalSource.choices, label=_("Bron"))
     question = forms.CharField(
+        max_length=validators.TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
         label=_("Vraag of zorg"),
         help_text=_("Zoveel mogelijk in de woorden van de melder."),
     )
     reporter_name = forms.CharField(required=False, max_length=150, label=_("Naam melder"))
     reporter_contact = forms.CharField(required=False, max_length=200, label=_("Contactgegevens melder"))
-    received_on = forms.DateField(widget=DATE, label=_("Ontvangen op"), initial=timezone.localdate)
+    received_on = forms.DateField(
+        widget=DATE, label=_("Ontvangen op"), initial=timezone.localdate, validators=[validators.SIGNAL_RECEIVED_DATE]
+    )
 
     def __init__(self, *args, teams, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -45,21 +49,21 @@ class SignalForm(Form):
         return value
 
 
-class PersonForm(Form):
+class PersonForm(InputPolicyMixin, Form):
     bsn = forms.CharField(required=False, max_length=11, label=_("BSN"), help_text=_("Als het bekend is."))
     first_name = forms.CharField(required=False, max_length=100, label=_("Voornaam"))
     last_name = forms.CharField(required=False, max_length=150, label=_("Achternaam"))
-    birth_date = forms.DateField(required=False, widget=DATE, label=_("Geboortedatum"))
+    birth_date = forms.DateField(
+        required=False, widget=DATE, label=_("Geboortedatum"), validators=[validators.BIRTH_DATE]
+    )
 
     def __init__(self, *args, required: bool = True, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.required = required
 
     def clean_bsn(self) -> str:
-        value = self.cleaned_data["bsn"].strip()
-        if value:
-            validate_bsn(value)
-        return value
+        # Normalised (full-width/Unicode digits, spaces, dots) and validated in one place.
+        return clean_bsn(self.cleaned_data["bsn"])
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -88,7 +92,7 @@ class PersonForm(Form):
         )
 
 
-class TriageForm(Form):
+class TriageForm(InputPolicyMixin, Form):
     route = forms.ChoiceField(
         choices=[(c.value, c.label) for c in (TriageRoute.ADVICE, TriageRoute.CASE, TriageRoute.SAFETY)],
         widget=forms.RadioSelect,
@@ -98,25 +102,51 @@ class TriageForm(Form):
         required=False, choices=[*BLANK_CHOICE_DASH, *AdviceOutcome.choices], label=_("Uitkomst van het advies")
     )
     regisseur = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label=_("Regisseur"))
-    gesprek_planned_on = forms.DateField(required=False, widget=DATE, label=_("Afspraak voor het gesprek"))
+    gesprek_planned_on = forms.DateField(
+        required=False, widget=DATE, label=_("Afspraak voor het gesprek"), validators=[validators.PLANNED_DATE]
+    )
     household_name = forms.CharField(
         required=False,
         max_length=150,
         label=_("Naam huishouden"),
         help_text=_("Alleen nodig als het huishouden nog niet bekend is."),
     )
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("Toelichting"))
+    note = forms.CharField(
+        required=False,
+        max_length=validators.SHORT_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Toelichting"),
+    )
+
+    # Which fields belong to which route (the template groups them; static/js/triage.js
+    # shows only the chosen route's group, and `clean` drops what another route filled in).
+    ROUTE_FIELDS = {
+        TriageRoute.ADVICE: ("advice_outcome",),
+        TriageRoute.CASE: ("regisseur", "gesprek_planned_on", "household_name"),
+        TriageRoute.SAFETY: ("regisseur", "gesprek_planned_on", "household_name"),
+    }
+    CONDITIONAL_FIELDS = ("advice_outcome", "regisseur", "gesprek_planned_on", "household_name")
 
     def __init__(self, *args, regisseurs, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["regisseur"]).queryset = regisseurs
 
+    def clean(self) -> dict:  # type: ignore[type-arg]
+        data = super().clean() or {}
+        keep = self.ROUTE_FIELDS.get(data.get("route", ""), ())
+        empty = {"advice_outcome": "", "regisseur": None, "gesprek_planned_on": None, "household_name": ""}
+        for name in self.CONDITIONAL_FIELDS:
+            if name not in keep:
+                data[name] = empty[name]
+                self.errors.pop(name, None)  # a field of another route cannot block this one
+        return data
 
-class GesprekForm(Form):
+
+class GesprekForm(InputPolicyMixin, Form):
     """The gesprek with one score field and one note field per member and domain."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    date = forms.DateField(widget=DATE, label=_("Datum van het gesprek"))
+    version = forms.IntegerField(widget=forms.HiddenInput, label=_("versie"))
+    date = forms.DateField(widget=DATE, label=_("Datum van het gesprek"), validators=[validators.GESPREK_DATE])
     place = forms.CharField(max_length=150, label=_("Plaats"))
     members = forms.TypedMultipleChoiceField(
         coerce=int, required=False, widget=forms.CheckboxSelectMultiple, label=_("Gezinsleden aanwezig")
@@ -131,24 +161,38 @@ class GesprekForm(Form):
         help_text=_("Namen, gescheiden door komma's."),
     )
     question_behind = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("De vraag achter de vraag")
+        required=False,
+        max_length=validators.TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("De vraag achter de vraag"),
     )
     ladder_own = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("1. Wat kan het huishouden zelf?")
+        required=False,
+        max_length=validators.TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("1. Wat kan het huishouden zelf?"),
     )
     ladder_network = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("2. Wat kan het netwerk doen?")
+        required=False,
+        max_length=validators.TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("2. Wat kan het netwerk doen?"),
     )
     ladder_general = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("3. Welke algemene voorzieningen passen?")
+        required=False,
+        max_length=validators.TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("3. Welke algemene voorzieningen passen?"),
     )
     ladder_tailored = forms.CharField(
         required=False,
+        max_length=validators.TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
         label=_("4. Welke maatwerkvoorzieningen lijken nodig?"),
     )
     ladder_skip_reason = forms.CharField(
         required=False,
+        max_length=validators.TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
         label=_("Reden om een trede over te slaan"),
         help_text=_("Verplicht als een latere trede is ingevuld en een eerdere niet."),
@@ -176,7 +220,9 @@ class GesprekForm(Form):
         cast(forms.ChoiceField, self.fields["members"]).choices = [
             (m.pk, f"{m.person.full_name} ({m.get_role_display()})") for m in members
         ]
-        cast(forms.ChoiceField, self.fields["contacts"]).choices = [(c.pk, str(c)) for c in contacts]
+        cast(forms.ChoiceField, self.fields["contacts"]).choices = [
+            (c.pk, f"{c.name} ({c.get_relation_display()})") for c in contacts
+        ]
         pairs = [f"{m.pk}:{d.value}" for m in members for d in Domain]
         cast(forms.ChoiceField, self.fields["extra_domains"]).choices = [(p, p) for p in pairs]
         extra = self._extra_pairs(members, domains)
@@ -288,7 +334,7 @@ class GesprekForm(Form):
         return result
 
 
-class MeldcodeStepsForm(Form):
+class MeldcodeStepsForm(InputPolicyMixin, Form):
     """One date field per Meldcode step of a case (`step_<n>`); the rules live in the service."""
 
     def __init__(self, *args, steps: list, **kwargs) -> None:  # type: ignore[no-untyped-def]
@@ -300,6 +346,7 @@ class MeldcodeStepsForm(Form):
                 widget=DATE,
                 label=step.get_step_display(),
                 initial=step.done_on,
+                validators=[validators.PAST_EVENT_DATE],
             )
 
     @staticmethod

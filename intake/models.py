@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from socialdomain import validators as v
+
 from .constants import (
     SCORE_CHOICES,
     AdviceOutcome,
@@ -29,22 +31,35 @@ class Signal(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     source = models.CharField(_("bron"), max_length=16, choices=SignalSource.choices)
-    question = models.TextField(_("vraag of zorg (in de woorden van de melder)"))
+    question = models.TextField(
+        _("vraag of zorg (in de woorden van de melder)"),
+        max_length=v.TEXT_MAX,
+        validators=[v.MaxLengthValidator(v.TEXT_MAX), v.no_control_characters_multiline],
+    )
     persons = models.ManyToManyField("cases.Person", related_name="signals", verbose_name=_("betrokkenen"))
-    reporter_name = models.CharField(_("naam melder"), max_length=150, blank=True)
-    reporter_contact = models.CharField(_("contactgegevens melder"), max_length=200, blank=True)
-    received_on = models.DateField(_("ontvangen op"), default=timezone.localdate)
+    reporter_name = models.CharField(_("naam melder"), max_length=150, blank=True, validators=[v.no_control_characters])
+    reporter_contact = models.CharField(
+        _("contactgegevens melder"), max_length=200, blank=True, validators=[v.no_control_characters]
+    )
+    received_on = models.DateField(_("ontvangen op"), default=timezone.localdate, validators=[v.SIGNAL_RECEIVED_DATE])
     team = models.ForeignKey(
         "accounts.Team", on_delete=models.PROTECT, related_name="signals", verbose_name=_("ontvangend team")
     )
     status = models.CharField(_("status"), max_length=8, choices=SignalStatus.choices, default=SignalStatus.NEW)
     route = models.CharField(_("route"), max_length=8, choices=TriageRoute.choices, blank=True)
     advice_outcome = models.CharField(_("uitkomst"), max_length=20, choices=AdviceOutcome.choices, blank=True)
-    triage_note = models.TextField(_("toelichting triage"), blank=True)
+    triage_note = models.TextField(
+        _("toelichting triage"),
+        blank=True,
+        max_length=v.SHORT_TEXT_MAX,
+        validators=[v.MaxLengthValidator(v.SHORT_TEXT_MAX), v.no_control_characters_multiline],
+    )
     case = models.ForeignKey(
         "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="signals", verbose_name=_("dossier")
     )
-    gesprek_planned_on = models.DateField(_("afspraak voor het gesprek"), null=True, blank=True)
+    gesprek_planned_on = models.DateField(
+        _("afspraak voor het gesprek"), null=True, blank=True, validators=[v.PLANNED_DATE]
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -56,6 +71,10 @@ class Signal(models.Model):
         verbose_name_plural = _("aanmeldingen")
         ordering = ["-received_on", "-created_at"]
         indexes = [models.Index(fields=["team", "status", "-received_on"], name="signal_team_status")]
+        constraints = [
+            v.text_length_constraint("question", v.TEXT_MAX, name="signal_question_max_length"),
+            v.text_length_constraint("triage_note", v.SHORT_TEXT_MAX, name="signal_triage_note_max_length"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_source_display()} {self.received_on:%d-%m-%Y}"
@@ -71,7 +90,7 @@ class MeldcodeStep(models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="meldcode_steps")
     signal = models.ForeignKey(Signal, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     step = models.PositiveSmallIntegerField(_("stap"), choices=MeldcodeStepKind.choices)
-    done_on = models.DateField(_("afgerond op"), null=True, blank=True)
+    done_on = models.DateField(_("afgerond op"), null=True, blank=True, validators=[v.PAST_EVENT_DATE])
 
     class Meta:
         verbose_name = _("Meldcodestap")
@@ -88,21 +107,53 @@ class Gesprek(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="gesprekken")
-    date = models.DateField(_("datum"), default=timezone.localdate)
-    place = models.CharField(_("plaats"), max_length=150, default="thuis")
+    date = models.DateField(_("datum"), default=timezone.localdate, validators=[v.GESPREK_DATE])
+    place = models.CharField(_("plaats"), max_length=150, default="thuis", validators=[v.no_control_characters])
     members = models.ManyToManyField(
         "cases.HouseholdMember", blank=True, related_name="gesprekken", verbose_name=_("gezinsleden aanwezig")
     )
     contacts = models.ManyToManyField(
         "cases.NetworkContact", blank=True, related_name="gesprekken", verbose_name=_("netwerk aanwezig")
     )
-    professionals = models.CharField(_("professionals aanwezig"), max_length=300, blank=True)
-    question_behind = models.TextField(_("de vraag achter de vraag"), blank=True)
-    ladder_own = models.TextField(_("wat kan het huishouden zelf?"), blank=True)
-    ladder_network = models.TextField(_("wat kan het netwerk doen?"), blank=True)
-    ladder_general = models.TextField(_("welke algemene voorzieningen passen?"), blank=True)
-    ladder_tailored = models.TextField(_("welke maatwerkvoorzieningen lijken nodig?"), blank=True)
-    ladder_skip_reason = models.TextField(_("reden om een trede over te slaan"), blank=True)
+    professionals = models.CharField(
+        _("professionals aanwezig"), max_length=300, blank=True, validators=[v.no_control_characters]
+    )
+    question_behind = models.TextField(
+        _("de vraag achter de vraag"),
+        blank=True,
+        max_length=v.TEXT_MAX,
+        validators=[v.MaxLengthValidator(v.TEXT_MAX), v.no_control_characters_multiline],
+    )
+    ladder_own = models.TextField(
+        _("wat kan het huishouden zelf?"),
+        blank=True,
+        max_length=v.TEXT_MAX,
+        validators=[v.MaxLengthValidator(v.TEXT_MAX), v.no_control_characters_multiline],
+    )
+    ladder_network = models.TextField(
+        _("wat kan het netwerk doen?"),
+        blank=True,
+        max_length=v.TEXT_MAX,
+        validators=[v.MaxLengthValidator(v.TEXT_MAX), v.no_control_characters_multiline],
+    )
+    ladder_general = models.TextField(
+        _("welke algemene voorzieningen passen?"),
+        blank=True,
+        max_length=v.TEXT_MAX,
+        validators=[v.MaxLengthValidator(v.TEXT_MAX), v.no_control_characters_multiline],
+    )
+    ladder_tailored = models.TextField(
+        _("welke maatwerkvoorzieningen lijken nodig?"),
+        blank=True,
+        max_length=v.TEXT_MAX,
+        validators=[v.MaxLengthValidator(v.TEXT_MAX), v.no_control_characters_multiline],
+    )
+    ladder_skip_reason = models.TextField(
+        _("reden om een trede over te slaan"),
+        blank=True,
+        max_length=v.TEXT_MAX,
+        validators=[v.MaxLengthValidator(v.TEXT_MAX), v.no_control_characters_multiline],
+    )
     status = models.CharField(_("status"), max_length=8, choices=GesprekStatus.choices, default=GesprekStatus.DRAFT)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -114,6 +165,21 @@ class Gesprek(models.Model):
         verbose_name = _("gesprek")
         verbose_name_plural = _("gesprekken")
         ordering = ["-date", "-created_at"]
+        constraints = [
+            *(
+                v.text_length_constraint(f, v.TEXT_MAX, name=f"gesprek_{f}_max_length")
+                for f in (
+                    "question_behind",
+                    "ladder_own",
+                    "ladder_network",
+                    "ladder_general",
+                    "ladder_tailored",
+                    "ladder_skip_reason",
+                )
+            ),
+            # One open draft per case: "Nieuw gesprek" opens it instead of starting another.
+            models.UniqueConstraint(fields=["case"], condition=Q(status="draft"), name="gesprek_one_draft_per_case"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} {self.date:%d-%m-%Y}"
@@ -128,7 +194,7 @@ class DomainScore(models.Model):
     score = models.PositiveSmallIntegerField(
         _("score"), choices=SCORE_CHOICES, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    note = models.CharField(_("toelichting"), max_length=300, blank=True)
+    note = models.CharField(_("toelichting"), max_length=300, blank=True, validators=[v.no_control_characters])
 
     class Meta:
         verbose_name = _("score")
@@ -139,7 +205,7 @@ class DomainScore(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_domain_display()}: {self.score}"
+        return f"{_('Score')} #{self.pk}"
 
 
 class DomainAgeBand(models.Model):

@@ -12,7 +12,7 @@ from uuid import UUID
 from django.db.models import Count, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 
-from accounts.constants import Role
+from accounts.constants import CASEWORK_ROLES, Role
 from accounts.models import Team, User
 from cases import permissions as case_permissions
 from cases import selectors as case_selectors
@@ -33,13 +33,36 @@ def case_url(case: Case | None) -> str | None:
         return None
 
 
+def signal_teams_for_user(*, user: User) -> QuerySet[Team]:
+    """The teams whose signals the user may see and register: those in which they hold a
+    casework role (regisseur, teamleider, expert). Controllers and functional
+    administrators get none, even as members of the team."""
+    return (
+        Team.objects.filter(memberships__user=user, memberships__role__in=CASEWORK_ROLES)
+        .select_related("municipality")
+        .distinct()
+    )
+
+
+def user_works_with_signals(*, user: User) -> bool:
+    """Signals, like cases, are for casework roles only (`user.roles` is cached per request)."""
+    return user.is_authenticated and bool(user.roles & CASEWORK_ROLES)
+
+
 def _visible_signals(user: User) -> SignalQuerySet:
     if not user.is_authenticated:
         return Signal.objects.none()
-    own_teams = user.memberships.values("team_id")
+    # Unlinked signals: members of the receiving team *with a casework role* in it.
+    own_teams = user.memberships.filter(role__in=CASEWORK_ROLES).values("team_id")
     return Signal.objects.filter(
         Q(case__isnull=True, team_id__in=own_teams) | Q(case_id__in=case_permissions.visible_case_ids(user))
     )
+
+
+def signal_person_ids_visible_to(user: User) -> QuerySet:
+    """The ids of the persons on signals the user may see, as a subquery: their stored data
+    may be reused when the user reports them again (`cases.selectors.person_lookup`)."""
+    return Signal.persons.through.objects.filter(signal__in=_visible_signals(user)).values("person_id")
 
 
 def signal_list_for_user(
@@ -87,6 +110,14 @@ def gesprek_get_for_user(*, user: User, uuid: UUID | str, write: bool = False) -
         .select_related("case", "case__household", "case__regisseur", "created_by", "updated_by")
         .get(uuid=uuid)
     )
+
+
+def gesprek_in_case(*, case: Case, uuid: UUID | str) -> Gesprek | None:
+    """One gesprek of a case the caller has already authorised (`cases.access.case_view`)."""
+    gesprek = Gesprek.objects.filter(case=case, uuid=uuid).select_related("created_by", "updated_by").first()
+    if gesprek is not None:
+        gesprek.case = case  # the authorised instance: no second fetch, the same household
+    return gesprek
 
 
 def gesprek_list_for_case(*, case: Case) -> QuerySet[Gesprek]:
@@ -229,6 +260,7 @@ class CaseIntake:
     signals: list[Signal]
     meldcode_steps: list[MeldcodeStep]
     can_write: bool
+    open_draft: Gesprek | None = None  # at most one per case (a database constraint)
 
 
 def case_intake_overview(*, user: User, case: Case) -> CaseIntake:
@@ -271,4 +303,29 @@ def case_intake_overview(*, user: User, case: Case) -> CaseIntake:
         signals=list(Signal.objects.filter(case=case).order_by("-received_on", "-created_at")),
         meldcode_steps=list(meldcode_steps_for_case(case=case)) if case.safety_flag else [],
         can_write=case_permissions.can_write(user, case),
+        open_draft=next((g for g in gesprekken if g.status == GesprekStatus.DRAFT), None),
     )
+
+
+def gesprek_latest_final_for_case(*, case: Case) -> Gesprek | None:
+    """The case's latest final gesprek (the plan starts from its proposed goals)."""
+    return Gesprek.objects.filter(case=case, status=GesprekStatus.FINAL).order_by("-date", "-created_at").first()
+
+
+@dataclass(frozen=True)
+class ScorePoint:
+    date: datetime.date
+    gesprek_id: int
+    member_id: int
+    domain: str
+    score: int
+
+
+def score_history_for_case(*, case: Case) -> list[ScorePoint]:
+    """Every score of the case's final gesprekken, oldest first, in one query (the plan's trend)."""
+    rows = (
+        DomainScore.objects.filter(gesprek__case=case, gesprek__status=GesprekStatus.FINAL)
+        .order_by("gesprek__date", "gesprek__created_at")
+        .values_list("gesprek__date", "gesprek_id", "member_id", "domain", "score")
+    )
+    return [ScorePoint(*row) for row in rows]

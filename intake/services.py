@@ -9,22 +9,23 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.constants import Role
+from accounts.constants import CASEWORK_ROLES, Role
 from accounts.models import Municipality, Team, User
 from accounts.services import notification_send
 from cases import permissions as case_permissions
 from cases import selectors as case_selectors
 from cases import services as case_services
-from cases.bsn import validate_bsn
 from cases.constants import MemberRole
 from cases.models import Case, Person
+from cases.services import InvolvedContact
 from socialdomain.audit import audit_write
+from socialdomain.concurrency import StaleVersion, bump_version, check_version, lock_row
 
 from .constants import (
     DEFAULT_DOMAIN_AGE_BANDS,
@@ -36,6 +37,7 @@ from .constants import (
     TriageRoute,
 )
 from .models import DomainAgeBand, DomainScore, Gesprek, MeldcodeStep, Signal
+from .selectors import signal_person_ids_visible_to
 
 LADDER_FIELDS = ["ladder_own", "ladder_network", "ladder_general", "ladder_tailored"]
 GESPREK_FIELDS = ["date", "place", "professionals", "question_behind", *LADDER_FIELDS, "ladder_skip_reason"]
@@ -59,12 +61,8 @@ class ScoreInput:
     note: str = ""
 
 
-class GesprekConflict(Exception):
+class GesprekConflict(StaleVersion):
     """Raised when a gesprek was saved by someone else since the editor loaded it."""
-
-    def __init__(self, current: Gesprek) -> None:
-        super().__init__("gesprek changed")
-        self.current = current
 
 
 def _is_member(user: User, team_id: int, roles: list[str] | None = None) -> bool:
@@ -78,27 +76,21 @@ def _signal_url(signal: Signal) -> str:
     return reverse("intake:signal_detail", kwargs={"uuid": signal.uuid})
 
 
-def _resolve_person(*, actor: User, data: PersonInput) -> Person:
-    if data.bsn:
-        try:
-            validate_bsn(data.bsn)
-        except ValidationError as exc:
-            raise ValidationError({"bsn": exc.messages}) from exc
-        found = case_selectors.person_find_by_bsn(bsn=data.bsn)
-        if found is not None:
-            return found
-    elif data.first_name and data.last_name and data.birth_date:
-        found = case_selectors.person_find_by_name(
-            first_name=data.first_name, last_name=data.last_name, birth_date=data.birth_date
-        )
-        if found is not None:
-            return found
-    if not (data.first_name and data.last_name and data.birth_date):
-        raise ValidationError(_("Vul voor een nieuwe persoon de naam en de geboortedatum in."))
-    person, _created = case_services.person_get_or_create(
-        actor=actor, first_name=data.first_name, last_name=data.last_name, birth_date=data.birth_date, bsn=data.bsn
-    )
-    return person
+def _resolve_person(*, actor: User, team: Team, data: PersonInput, contacts: list[InvolvedContact]) -> Person:
+    """The registered person of the team's municipality the actor may read (by BSN, or by
+    name + birth date), or a new one from what was typed; see
+    `cases.services.person_get_or_create` for the Verwijsindex rule."""
+    return case_services.person_get_or_create(
+        actor=actor,
+        municipality_id=team.municipality_id,
+        first_name=data.first_name,
+        last_name=data.last_name,
+        birth_date=data.birth_date,
+        bsn=data.bsn,
+        match_by_name=True,
+        readable_person_ids=signal_person_ids_visible_to(actor),
+        contacts=contacts,
+    )[0]
 
 
 def _attach(*, signal: Signal, case: Case, actor: User) -> None:
@@ -122,23 +114,34 @@ def signal_create(
     reporter_name: str = "",
     reporter_contact: str = "",
     received_on: datetime.date | None = None,
+    contacts: list[InvolvedContact] | None = None,
 ) -> Signal:
     """Register a signal for the receiving team.
 
-    Persons are found by BSN or by name + birth date and created only when unknown (a
-    person is stored once). When one of them belongs to a household with an open case,
-    the signal is attached to that case and its regisseur notified instead of waiting
-    for triage. Raises PermissionDenied if the actor is not in the team, ValidationError
-    for bad input (nothing is saved then).
+    Persons are found in the team's municipality only, by BSN or by name + birth date, and
+    reused only when the actor may read them; otherwise they are recorded from what was
+    typed (docs/permissions.md, "Person lookup"). When one of them belongs to a household
+    with an open case *the actor may read*, the signal is attached to that case and its
+    regisseur notified instead of waiting for triage. An open case the actor may not read
+    is never attached or mentioned: the signal stays unlinked in the team's inbox, the
+    case's regisseur is told who registered something (Verwijsindex) and the actor gets
+    only the contact line, appended to `contacts`.
+
+    Raises PermissionDenied unless the actor holds a casework role in the team,
+    ValidationError for bad input (nothing is saved then).
     """
-    if not _is_member(actor, team.pk):
+    if not _is_member(actor, team.pk, list(CASEWORK_ROLES)):
         raise PermissionDenied
     if not persons:
         raise ValidationError(_("Vul ten minste één betrokkene in."))
     received_on = received_on or timezone.localdate()
     if received_on > timezone.localdate():
         raise ValidationError({"received_on": _("De datum van ontvangst ligt in de toekomst.")})
-    resolved = [_resolve_person(actor=actor, data=p) for p in persons]
+    found: list[InvolvedContact] = []
+    resolved: dict[int, Person] = {}  # the same person typed twice is one betrokkene
+    for data in persons:
+        person = _resolve_person(actor=actor, team=team, data=data, contacts=found)
+        resolved.setdefault(person.pk, person)
     signal = Signal(
         team=team,
         source=source,
@@ -148,14 +151,18 @@ def signal_create(
         received_on=received_on,
         created_by=actor,
     )
-    open_case = case_selectors.case_open_for_persons(person_ids=[p.pk for p in resolved])
+    open_case = case_selectors.case_open_for_persons(
+        municipality_id=team.municipality_id, person_ids=list(resolved), user=actor
+    )
+    if contacts is not None:
+        contacts.extend(dict.fromkeys(found))  # one line per regisseur, in order
     if open_case is not None:
         _attach(signal=signal, case=open_case, actor=actor)
         signal.route = TriageRoute.ATTACHED
         signal.status = SignalStatus.DONE
     signal.full_clean()
     signal.save()
-    signal.persons.set(resolved)
+    signal.persons.set(resolved.values())
     audit_write(
         actor=actor,
         action="signal_create",
@@ -181,12 +188,16 @@ def signal_triage(
     regisseur: User | None = None,
     gesprek_planned_on: datetime.date | None = None,
     household_name: str = "",
+    contacts: list[InvolvedContact] | None = None,
 ) -> Signal:
     """Triage an unlinked signal by its receiving team.
 
     - advice: closed with an outcome (first line);
-    - case: the household's open case if there is one (never a second), otherwise a
-      household (existing or new) and a new case with the chosen regisseur;
+    - case: the household's open case of the signal's municipality if there is one (never
+      a second; also when the signal's person was recorded unindexed by a stranger), otherwise
+      a household (existing or new) and a new case with the chosen regisseur. A triager who
+      may not read that open case gets only its Verwijsindex contact line (`contacts`,
+      logged on the case) and loses sight of the signal, which now belongs to the case;
     - safety (Meldcode): as case, with the safety flag, the five Meldcode steps and an
       immediate notification to the team's leaders.
     """
@@ -219,13 +230,25 @@ def signal_triage(
     else:
         assert regisseur is not None
         persons = list(signal.persons.all())
-        case = case_selectors.case_open_for_persons(person_ids=[p.pk for p in persons])
+        municipality_id = signal.team.municipality_id
+        # One household, one case: a person recorded by a stranger (unindexed BSN) still
+        # reaches the registered person's open case here.
+        registered = case_selectors.registered_person_ids_sharing_bsn(municipality_id=municipality_id, persons=persons)
+        case = case_selectors.case_open_for_persons(
+            municipality_id=municipality_id, person_ids=[p.pk for p in persons] + registered
+        )
         if case is not None:
+            if not case_permissions.can_read(actor, case):
+                contact = case_services.verwijsindex_match(actor=actor, case=case)
+                if contacts is not None:
+                    contacts.append(contact)
             _attach(signal=signal, case=case, actor=actor)
             if route == TriageRoute.SAFETY:
                 case_services.case_safety_flag_set(actor=actor, case=case)
         else:
-            household = case_selectors.household_for_persons(person_ids=[p.pk for p in persons])
+            household = case_selectors.household_for_persons(
+                municipality_id=municipality_id, person_ids=[p.pk for p in persons]
+            )
             if household is None:
                 name = household_name or _("Huishouden %(name)s") % {"name": persons[0].last_name}
                 household = case_services.household_create(
@@ -360,20 +383,47 @@ def meldcode_steps_complete(
     return changed
 
 
+def _open_draft(case: Case) -> Gesprek | None:
+    return Gesprek.objects.filter(case=case, status=GesprekStatus.DRAFT).first()
+
+
 @transaction.atomic
 def gesprek_start(*, actor: User, case: Case) -> Gesprek:
-    """Start a draft gesprek, prefilled ("ask once, use many times"): all household
-    members and network contacts as participants and the previous gesprek's scores."""
+    """The case's open draft gesprek, or a new draft, prefilled ("ask once, use many
+    times"): all household members and network contacts as participants and the previous
+    gesprek's scores.
+
+    A case has at most one open draft (the partial unique index
+    `gesprek_one_draft_per_case`): "Nieuw gesprek" while a draft exists opens that draft,
+    and so does a second click or a colleague starting at the same moment (the loser of
+    the race gets the winner's draft, nothing is duplicated).
+    """
     if not case_permissions.can_write(actor, case):
         raise PermissionDenied
     if not case.is_open:
         raise ValidationError(_("Dit dossier is gesloten."))
+    draft = _open_draft(case)
+    if draft is not None:
+        return draft
+    try:
+        with transaction.atomic():  # a savepoint: the unique index may refuse a racing second draft
+            return _gesprek_create(actor=actor, case=case)
+    except IntegrityError:
+        draft = _open_draft(case)
+        if draft is None:
+            raise
+        return draft
+
+
+def _gesprek_create(*, actor: User, case: Case) -> Gesprek:
     previous = Gesprek.objects.filter(case=case).order_by("-date", "-created_at").first()
     gesprek = Gesprek(case=case, created_by=actor, updated_by=actor)
     if previous is not None:
         gesprek.place = previous.place
         gesprek.professionals = previous.professionals
-    gesprek.full_clean()
+    # The one-draft index is left to the database: a racing draft committed since the check
+    # in `gesprek_start` must surface as IntegrityError (handled there), not as a form error.
+    gesprek.full_clean(validate_constraints=False)
     gesprek.save()
     gesprek.members.set(case_selectors.household_members(household=case.household))
     gesprek.contacts.set(case_selectors.household_network(household=case.household))
@@ -442,11 +492,10 @@ def gesprek_save(
     from; if someone saved in between, GesprekConflict carries their version and
     nothing is written. Raises ValidationError for bad input (nothing saved).
     """
-    current = Gesprek.objects.select_for_update().select_related("case__household").get(pk=gesprek.pk)
+    current = lock_row(Gesprek.objects.select_related("case__household"), pk=gesprek.pk)
     if not case_permissions.can_write(actor, current.case):
         raise PermissionDenied
-    if current.version != expected_version:
-        raise GesprekConflict(current)
+    check_version(current, expected_version, conflict=GesprekConflict)
     if current.status == GesprekStatus.FINAL:
         raise ValidationError(_("Dit gesprek is al definitief vastgelegd."))
     _validate_gesprek(
@@ -456,12 +505,19 @@ def gesprek_save(
     for name in GESPREK_FIELDS:
         if name in fields:
             setattr(current, name, fields[name])
-    current.version += 1
+    bump_version(current)
     current.updated_by = actor
     if final:
         current.status = GesprekStatus.FINAL
     current.full_clean()
     current.save()
+    signals_done = 0
+    if final:
+        # The flow moves by itself: the case's signals waiting for this gesprek are done
+        # (the inbox's "Wacht op gesprek" tab and its count follow).
+        signals_done = Signal.objects.filter(case_id=current.case_id, status=SignalStatus.WAITING).update(
+            status=SignalStatus.DONE, updated_at=timezone.now()
+        )
     current.members.set(member_ids)
     current.contacts.set(contact_ids)
     current.scores.all().delete()
@@ -476,7 +532,11 @@ def gesprek_save(
         action="gesprek_finalise" if final else "gesprek_save",
         obj=current,
         case_uuid=current.case.uuid,
-        changes={**{f: [None, "*"] for f in changed}, "version": [expected_version, current.version]},
+        changes={
+            **{f: [None, "*"] for f in changed},
+            "version": [expected_version, current.version],
+            **({"signals_done": [None, signals_done]} if signals_done else {}),
+        },
     )
     return current
 

@@ -1,34 +1,58 @@
-"""Thin views: fetch through selectors (404 for missing and forbidden), write through services."""
+"""Thin views: fetch through selectors (404 for missing and forbidden), write through services.
+
+Every view of case content gets its case from `cases.access.case_view` and every view of
+one signal gets it from `intake.access.signal_view`: both 404 for missing and forbidden
+and write exactly one read entry to the access log before the view runs (a test walks
+the URL map to prove no route escapes that).
+"""
+
+from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import selectors as account_selectors
 from accounts import services as account_services
-from accounts.selectors import team_list_for_user
 from cases import permissions as case_permissions
 from cases import selectors as case_selectors
+from cases.access import case_view
 from cases.models import Case
-from socialdomain.forms import add_service_errors
+from cases.services import InvolvedContact
+from socialdomain.forms import (
+    ALREADY_SAVED,
+    DuplicateSubmission,
+    add_service_errors,
+    form_submitted_once,
+    labelled_errors,
+)
 from socialdomain.http import AuthenticatedHttpRequest
 
 from . import selectors, services
+from .access import case_uuid_kwarg, gesprek_case_uuid, signal_view
 from .constants import Domain, GesprekStatus, SignalSource, SignalStatus
 from .forms import GesprekForm, MeldcodeStepsForm, PersonForm, SignalForm, TriageForm
 from .models import Gesprek, Signal
 
 
+def _signals_or_404(request: AuthenticatedHttpRequest) -> None:
+    """Signals are for casework roles only: everyone else gets 404, like a missing page."""
+    if not selectors.user_works_with_signals(user=request.user):
+        raise Http404
+
+
 def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _signals_or_404(request)
     status = request.GET.get("status") or SignalStatus.NEW
     if status not in SignalStatus.values:
         status = SignalStatus.NEW
     source = request.GET.get("source") if request.GET.get("source") in SignalSource.values else None
-    teams = list(team_list_for_user(user=request.user))
+    teams = list(selectors.signal_teams_for_user(user=request.user))
     team_id = next((t.pk for t in teams if str(t.pk) == request.GET.get("team")), None)
     signals = selectors.signal_list_for_user(user=request.user, status=status, source=source, team_id=team_id)
     counts = selectors.signal_status_counts(user=request.user, source=source, team_id=team_id)
@@ -65,44 +89,50 @@ def notifications_read(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def signal_new(request: AuthenticatedHttpRequest) -> HttpResponse:
-    teams = team_list_for_user(user=request.user)
+    teams = selectors.signal_teams_for_user(user=request.user)
+    if not teams.exists():
+        raise Http404
     data = request.POST if request.method == "POST" else None
     form = SignalForm(data, teams=teams)
     person_forms = [PersonForm(data, prefix="p1"), PersonForm(data, prefix="p2", required=False)]
     if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in person_forms):
         persons = [p for p in (f.to_input() for f in person_forms) if p is not None]
+        contacts: list[InvolvedContact] = []
         try:
-            signal = services.signal_create(
-                actor=request.user,
-                team=form.cleaned_data["team"],
-                source=form.cleaned_data["source"],
-                question=form.cleaned_data["question"],
-                reporter_name=form.cleaned_data["reporter_name"],
-                reporter_contact=form.cleaned_data["reporter_contact"],
-                received_on=form.cleaned_data["received_on"],
-                persons=persons,
-            )
+            with form_submitted_once(form=form, user=request.user) as once:
+                signal = services.signal_create(
+                    actor=request.user,
+                    team=form.cleaned_data["team"],
+                    source=form.cleaned_data["source"],
+                    question=form.cleaned_data["question"],
+                    reporter_name=form.cleaned_data["reporter_name"],
+                    reporter_contact=form.cleaned_data["reporter_contact"],
+                    received_on=form.cleaned_data["received_on"],
+                    persons=persons,
+                    contacts=contacts,
+                )
+                once.result_url = reverse("intake:signal_detail", kwargs={"uuid": signal.uuid})
+        except DuplicateSubmission as dup:
+            messages.info(request, ALREADY_SAVED)
+            return redirect(dup.result_url or "intake:inbox")
         except ValidationError as exc:
             add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            raise Http404 from exc
         else:
             if signal.case_id:
                 messages.success(request, _("De aanmelding is gekoppeld aan het bestaande dossier."))
             else:
                 messages.success(request, _("De aanmelding is geregistreerd."))
+            for contact in contacts:
+                messages.info(request, contact.as_message())
             return redirect("intake:signal_detail", uuid=signal.uuid)
     return render(request, "intake/signal_form.html", {"form": form, "person_forms": person_forms})
 
 
-def _get_signal(request: AuthenticatedHttpRequest, uuid) -> Signal:  # type: ignore[no-untyped-def]
-    try:
-        return selectors.signal_get_for_user(user=request.user, uuid=uuid)
-    except Signal.DoesNotExist as exc:
-        raise Http404 from exc
-
-
 @require_http_methods(["GET", "POST"])
-def signal_detail(request: AuthenticatedHttpRequest, uuid) -> HttpResponse:  # type: ignore[no-untyped-def]
-    signal = _get_signal(request, uuid)
+@signal_view()
+def signal_detail(request: AuthenticatedHttpRequest, signal: Signal) -> HttpResponse:
     can_triage = signal.case_id is None and signal.status != SignalStatus.DONE
     form = None
     if can_triage:
@@ -112,14 +142,24 @@ def signal_detail(request: AuthenticatedHttpRequest, uuid) -> HttpResponse:  # t
             initial={"regisseur": request.user.pk},
         )
         if request.method == "POST" and form.is_valid():
+            contacts: list[InvolvedContact] = []
             try:
-                services.signal_triage(actor=request.user, signal=signal, **form.cleaned_data)
+                triaged = services.signal_triage(
+                    actor=request.user, signal=signal, contacts=contacts, **form.cleaned_data
+                )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             except PermissionDenied as exc:
                 raise Http404 from exc
             else:
                 messages.success(request, _("De triage is vastgelegd."))
+                for contact in contacts:
+                    messages.info(request, contact.as_message())
+                if contacts:  # attached to a case the triager may not read: the signal is gone for them
+                    return redirect("intake:inbox")
+                # Onwards to the case (the work continues there) when the actor may read it.
+                if triaged.case is not None and case_permissions.can_read(request.user, triaged.case):
+                    return redirect("cases:detail", uuid=triaged.case.uuid)
                 return redirect("intake:signal_detail", uuid=signal.uuid)
     elif request.method == "POST":
         raise Http404
@@ -139,11 +179,8 @@ def signal_detail(request: AuthenticatedHttpRequest, uuid) -> HttpResponse:  # t
 
 
 @require_POST
-def gesprek_start(request: AuthenticatedHttpRequest, case_uuid) -> HttpResponse:  # type: ignore[no-untyped-def]
-    try:
-        case = case_selectors.case_get_for_user(user=request.user, uuid=case_uuid, write=True)
-    except Case.DoesNotExist as exc:
-        raise Http404 from exc
+@case_view(write=True, case_from=case_uuid_kwarg)
+def gesprek_start(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     try:
         gesprek = services.gesprek_start(actor=request.user, case=case)
     except ValidationError as exc:
@@ -152,11 +189,12 @@ def gesprek_start(request: AuthenticatedHttpRequest, case_uuid) -> HttpResponse:
     return redirect("intake:gesprek_edit", uuid=gesprek.uuid)
 
 
-def _get_gesprek(request: AuthenticatedHttpRequest, uuid, write: bool = False) -> Gesprek:  # type: ignore[no-untyped-def]
-    try:
-        return selectors.gesprek_get_for_user(user=request.user, uuid=uuid, write=write)
-    except Gesprek.DoesNotExist as exc:
-        raise Http404 from exc
+def _gesprek_in(case: Case, uuid: UUID) -> Gesprek:
+    """The gesprek of the URL within the case `case_view` authorised (404 if it is not there)."""
+    gesprek = selectors.gesprek_in_case(case=case, uuid=uuid)
+    if gesprek is None:
+        raise Http404
+    return gesprek
 
 
 def _gesprek_form(gesprek: Gesprek, data=None) -> GesprekForm:  # type: ignore[no-untyped-def]
@@ -225,8 +263,9 @@ def _edit_context(gesprek: Gesprek, form: GesprekForm, **extra) -> dict:  # type
 
 
 @require_http_methods(["GET", "POST"])
-def gesprek_edit(request: AuthenticatedHttpRequest, uuid) -> HttpResponse:  # type: ignore[no-untyped-def]
-    gesprek = _get_gesprek(request, uuid, write=True)
+@case_view(write=True, case_from=gesprek_case_uuid)
+def gesprek_edit(request: AuthenticatedHttpRequest, case: Case, uuid: UUID) -> HttpResponse:
+    gesprek = _gesprek_in(case, uuid)
     if gesprek.status == GesprekStatus.FINAL:
         return redirect("intake:gesprek_detail", uuid=gesprek.uuid)
     form = _gesprek_form(gesprek, request.POST if request.method == "POST" else None)
@@ -259,12 +298,13 @@ def gesprek_edit(request: AuthenticatedHttpRequest, uuid) -> HttpResponse:  # ty
 
 
 @require_POST
-def gesprek_draft(request: AuthenticatedHttpRequest, uuid) -> HttpResponse:  # type: ignore[no-untyped-def]
+@case_view(write=True, case_from=gesprek_case_uuid)
+def gesprek_draft(request: AuthenticatedHttpRequest, case: Case, uuid: UUID) -> HttpResponse:
     """htmx autosave: a small status fragment; 409 with both versions on a concurrent edit."""
-    gesprek = _get_gesprek(request, uuid, write=True)
+    gesprek = _gesprek_in(case, uuid)
     form = _gesprek_form(gesprek, request.POST)
     if not form.is_valid():
-        errors = [e for errs in form.errors.values() for e in errs]
+        errors = labelled_errors(form)  # named after their fields: the status line is away from them
         return render(request, "intake/_draft_status.html", {"errors": errors}, status=422)
     try:
         saved = _save(request, gesprek, form, final=False)
@@ -280,9 +320,10 @@ def gesprek_draft(request: AuthenticatedHttpRequest, uuid) -> HttpResponse:  # t
     )
 
 
-def gesprek_detail(request: AuthenticatedHttpRequest, uuid) -> HttpResponse:  # type: ignore[no-untyped-def]
-    gesprek = _get_gesprek(request, uuid)
-    case = gesprek.case
+@require_safe
+@case_view(case_from=gesprek_case_uuid)
+def gesprek_detail(request: AuthenticatedHttpRequest, case: Case, uuid: UUID) -> HttpResponse:
+    gesprek = _gesprek_in(case, uuid)
     return render(
         request,
         "intake/gesprek_detail.html",
@@ -300,12 +341,14 @@ def gesprek_detail(request: AuthenticatedHttpRequest, uuid) -> HttpResponse:  # 
 
 
 @require_http_methods(["GET", "POST"])
-def meldcode_steps(request: AuthenticatedHttpRequest, case_uuid) -> HttpResponse:  # type: ignore[no-untyped-def]
+@case_view(
+    write=True,
+    case_from=case_uuid_kwarg,
+    # Only a safety-flagged case has Meldcode steps: any other case answers 404, unlogged.
+    allow=lambda _user, case: case.safety_flag,
+)
+def meldcode_steps(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     """The five Meldcode steps of a safety-flagged case, with a date each (writers only)."""
-    try:
-        case = case_selectors.case_get_for_user(user=request.user, uuid=case_uuid, write=True)
-    except Case.DoesNotExist as exc:
-        raise Http404 from exc
     steps = list(selectors.meldcode_steps_for_case(case=case))
     if not case.safety_flag or not steps:
         raise Http404

@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export UV_PYTHON_DOWNLOADS=never
 bash scripts/services.sh
+# The streaming replica behind the `reporting` alias (tests/deploy/test_replica.py).
+bash scripts/replica.sh
 
 echo "==> ruff"
 .venv/bin/ruff check .

@@ -68,3 +68,40 @@ def csv_response(*, filename: str, header: Sequence[Any], rows: Iterable[Sequenc
 def _safe_filename(filename: str) -> str:
     cleaned = "".join(c for c in filename if c.isalnum() or c in "-_.") or "export.csv"
     return cleaned if cleaned.endswith(".csv") else f"{cleaned}.csv"
+
+
+def xlsx_response(
+    *, filename: str, sheets: Sequence[tuple[str, Sequence[Any], Iterable[Sequence[Any]]]]
+) -> HttpResponse:
+    """An XLSX attachment (openpyxl) with one sheet per (title, header, rows).
+
+    Text cells go through `safe_cell`, so a cell that would run as a formula gets a leading
+    quote exactly as in the CSV; numbers stay numbers (Decimal → float for the spreadsheet).
+    """
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    for title, header, rows in sheets:
+        sheet = workbook.create_sheet(title=title[:31])
+        sheet.append([safe_cell(h) for h in header])
+        for row in rows:
+            sheet.append([_xlsx_value(v) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    name = "".join(c for c in filename if c.isalnum() or c in "-_.") or "export.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name if name.endswith(".xlsx") else name + ".xlsx"}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _xlsx_value(value: Any) -> Any:
+    if isinstance(value, bool) or value is None:
+        return safe_cell(value)
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, int | float | datetime | date):
+        return value
+    return safe_cell(value)

@@ -26,9 +26,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    """CSRF_FAILURE_VIEW: Django's own page is English and explains cookies to developers.
+    """A form sent without (or with a stale) CSRF token: a Dutch 403 that says what to do.
 
-    The reason stays out of the page (and out of the logs: Django already logs it as a
-    security warning without personal data).
+    `reason` (Django's English diagnosis) is not shown: it helps no user and tells an
+    attacker which check failed.
     """
     return _render(request, "403_csrf.html", 403)

@@ -10,6 +10,7 @@ from django.views.generic import RedirectView
 
 from accounts import views as account_views
 from cases import break_glass_views
+from plan import views as plan_views
 
 admin.site.site_header = _("Sociaal Domein – beheer")
 admin.site.site_title = _("Sociaal Domein")
@@ -36,6 +37,12 @@ urlpatterns = [
     path("noodtoegang/", break_glass_views.break_glass, name="break_glass"),
     path("aanmeldingen/", include("intake.urls")),
     path("dossiers/", include("cases.urls")),
+    path("dossiers/", include("plan.urls")),
+    path("vragenlijst/", plan_views.questionnaire_start, name="questionnaire_start"),
+    path("vragenlijst/antwoorden/", plan_views.questionnaire_answer, name="questionnaire_answer"),
+    path("vragenlijst/<uuid:token>/", plan_views.questionnaire_link, name="questionnaire_link"),
+    path("", include("arrangements.urls")),
+    path("budget/", include("budget.urls")),
     path("beheer/", admin.site.urls),
 ]
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +22,8 @@ DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin on our site class: 404 for forbidden and missing alike (socialdomain/admin_site.py).
+    "socialdomain.admin_site.BeheerAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -38,11 +40,13 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "import_export",
     # ours
     "accounts",
     "audit",
     "cases",
     "intake",
+    "plan",
     "arrangements",
     "budget",
 ]
@@ -68,6 +72,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "socialdomain.urls"
+# A form without (or with a stale) CSRF token: a Dutch page, not Django's English one.
+CSRF_FAILURE_VIEW = "socialdomain.errors.csrf_failure"
 WSGI_APPLICATION = "socialdomain.wsgi.application"
 ASGI_APPLICATION = "socialdomain.asgi.application"
 
@@ -77,6 +83,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # socialdomain is not an installed app, so its template tags are named here.
+            "libraries": {"sd_format": "socialdomain.templatetags.sd_format"},
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -86,8 +94,6 @@ TEMPLATES = [
                 "accounts.context_processors.navigation",
                 "accounts.context_processors.notification_count",
             ],
-            # socialdomain is not an installed app, so its template tags are named here.
-            "libraries": {"sd_format": "socialdomain.templatetags.sd_format"},
         },
     },
 ]
@@ -100,6 +106,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # (~120 ms of a 143 ms list, see ../shared/PERFORMANCE.md); our queries are short
     # OLTP queries that never profit from JIT, so it is off for the app's connections.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+
+
+def reporting_database(default: dict) -> dict:
+    """The read-only `reporting` alias: REPORTING_DATABASE_URL (a streaming replica), or
+    the primary itself when unset. Reports opt in with .using("reporting");
+    socialdomain/dbrouters.py sends every write to the primary."""
+    url = env("REPORTING_DATABASE_URL", default="")
+    db = env.db_url_config(url) if url else {k: v for k, v in default.items() if k != "OPTIONS"}
+    db["CONN_MAX_AGE"] = default.get("CONN_MAX_AGE", 0)
+    if db["ENGINE"] == "django.db.backends.postgresql":
+        db["OPTIONS"] = {"options": "-c jit=off -c default_transaction_read_only=on"}
+    # Tests: the alias reads the test database through the default connection's settings.
+    db["TEST"] = {"MIRROR": "default"}
+    return db
+
+
+DATABASES["reporting"] = reporting_database(DATABASES["default"])
+DATABASE_ROUTERS = ["socialdomain.dbrouters.PrimaryReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -130,7 +154,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -222,7 +246,26 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "revoke-expired-break-glass": {"task": "cases.tasks.revoke_expired_break_glass", "schedule": 300.0},
+    # Each morning: overdue plan evaluations and actions (once per item per day).
+    "plan-reminders": {"task": "plan.tasks.send_plan_reminders", "schedule": crontab(hour=7, minute=0)},
+    # arrangements (docs/arrangements.md)
+    "warn-overdue-escalations": {"task": "arrangements.tasks.warn_overdue_escalations", "schedule": 3600.0},
+    "mark-due-reviews": {"task": "arrangements.tasks.mark_due_reviews", "schedule": 3600.0},
+    "revoke-lapsed-expert-access": {"task": "arrangements.tasks.revoke_lapsed_expert_access", "schedule": 900.0},
+    "budget-recompute-nightly": {
+        "task": "budget.tasks.budget_recompute_open",
+        "schedule": crontab(hour=2, minute=15),
+    },
+    "purge-form-submissions": {"task": "accounts.tasks.purge_form_submissions", "schedule": 6 * 3600.0},
 }
+
+# Arrangements: the expert team's response deadline (working days; safety: the same day)
+# and the longest an expert's access through one escalation lasts (checked at read time).
+ESCALATION_DEADLINE_WORKING_DAYS = env.int("ESCALATION_DEADLINE_WORKING_DAYS", default=5)
+EXPERT_ACCESS_MAX_DAYS = env.int("EXPERT_ACCESS_MAX_DAYS", default=90)
+
+# Disclosure control: no dashboard or report cell stands for fewer households than this.
+DISCLOSURE_MINIMUM = env.int("DISCLOSURE_MINIMUM", default=10)
 
 # Break-glass: emergency access to a case without a share, for this many hours.
 BREAK_GLASS_HOURS = env.int("BREAK_GLASS_HOURS", default=8)

@@ -1,11 +1,12 @@
 """Test settings: PostgreSQL and Redis by default (the machines run them), fast hashing."""
 
 from .base import *  # noqa: F403
-from .base import DATABASES, env
+from .base import DATABASES, env, reporting_database
 
 DATABASES["default"] = env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/socialdomain")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"] = {"options": "-c jit=off"}
+DATABASES["reporting"] = reporting_database(DATABASES["default"])
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/5")

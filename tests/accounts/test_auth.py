@@ -64,7 +64,16 @@ def _plain_routes(resolver: URLResolver | None = None, prefix: str = "") -> list
     return routes
 
 
-PUBLIC = {"/inloggen/", "/health", "/favicon.ico", "/beheer/login/", "/beheer/logout/"}
+# The client-experience questionnaire is answered without login (plan app, docs/plan.md).
+PUBLIC = {
+    "/inloggen/",
+    "/health",
+    "/favicon.ico",
+    "/beheer/login/",
+    "/beheer/logout/",
+    "/vragenlijst/",
+    "/vragenlijst/antwoorden/",
+}
 
 
 def _app_routes_with_uuid() -> list[str]:
@@ -88,7 +97,8 @@ def _app_routes_with_uuid() -> list[str]:
 
 
 def test_anonymous_user_is_sent_to_login_from_every_case_and_intake_page(client):
-    routes = _app_routes_with_uuid()
+    # The questionnaire link is public by design (tests/plan/test_questionnaire.py).
+    routes = [r for r in _app_routes_with_uuid() if not r.startswith("/vragenlijst/")]
     assert any(r.startswith("/dossiers/") for r in routes) and any(r.startswith("/aanmeldingen/") for r in routes)
     for route in routes:
         for method in (client.get, client.post):

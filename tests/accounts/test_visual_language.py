@@ -91,7 +91,7 @@ def test_csrf_failure_page_is_dutch(make_user):
     response = client.post("/inloggen/", {"username": "x", "password": "y"})
     assert response.status_code == 403
     html = response.content.decode()
-    assert "<title>Formulier verlopen – Sociaal Domein</title>" in html
+    assert "<title>Formulier niet verstuurd – Sociaal Domein</title>" in html
     assert "CSRF verification failed" not in html and "Forbidden" not in html
 
 

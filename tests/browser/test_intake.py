@@ -1,10 +1,12 @@
 """Intake in a real browser: the demo school signal about Myra is triaged to a case by the
 regisseur, the gesprek is recorded with scores and its page shows them; axe-clean pages."""
 
+import datetime
 import re
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.models import User
 from intake.models import Signal
@@ -28,13 +30,18 @@ def test_demo_signal_triaged_to_case_and_gesprek_recorded_with_scores(page, live
     assert_accessible(page)
     page.get_by_label("Naar het wijkteam: dossier en gesprek").check()
     page.get_by_label("Regisseur").select_option(label="Anne de Vries")
-    page.get_by_label("Afspraak voor het gesprek").fill("2030-01-01")
+    # Within the year ahead that a planned gesprek may lie (socialdomain.validators.PLANNED_DATE).
+    planned = timezone.localdate() + datetime.timedelta(days=14)
+    page.get_by_label("Afspraak voor het gesprek").fill(planned.isoformat())
     page.get_by_role("button", name="Triage vastleggen").click()
     page.get_by_text("De triage is vastgelegd.").wait_for()
     signal.refresh_from_db()
     assert signal.case is not None
-
-    page.get_by_role("button", name="Gesprek vastleggen").click()
+    # After triage the regisseur lands on the case; the gesprek starts from its Gesprekken tab.
+    page.wait_for_url(re.compile(rf"/dossiers/{signal.case.uuid}/$"))
+    page.get_by_role("navigation", name="Onderdelen van het dossier").get_by_role("link", name="Gesprekken").click()
+    page.wait_for_url(re.compile(r"/gesprekken/$"))
+    page.get_by_role("button", name="Nieuw gesprek").click()
     page.get_by_role("heading", name=re.compile("Het gesprek")).wait_for()
     assert_accessible(page)
     page.get_by_label("De vraag achter de vraag").fill("Chantal wil rust en regelmaat voor Myra.")

@@ -14,6 +14,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
         model = Person
         skip_postgeneration_save = True
 
+    municipality = factory.SubFactory(MunicipalityFactory)
     first_name = factory.Faker("first_name", locale="nl_NL")
     last_name = factory.Faker("last_name", locale="nl_NL")
     birth_date = factory.LazyFunction(lambda: datetime.date(1985, 5, 17))
@@ -39,7 +40,9 @@ class HouseholdFactory(factory.django.DjangoModelFactory):
         if create:
             from cases.models import HouseholdMember
 
-            HouseholdMember.objects.create(household=self, person=PersonFactory(), role=MemberRole.PARENT)
+            HouseholdMember.objects.create(
+                household=self, person=PersonFactory(municipality=self.municipality), role=MemberRole.PARENT
+            )
 
 
 class CaseFactory(factory.django.DjangoModelFactory):
@@ -51,9 +54,9 @@ class CaseFactory(factory.django.DjangoModelFactory):
     team = factory.SubFactory(TeamFactory)
     household = factory.LazyAttribute(lambda o: HouseholdFactory(municipality=o.team.municipality))
     regisseur = None
-
-    class Params:
-        closed = factory.Trait()
+    # Not a model field: `_create` closes the case through the service. (Was an empty
+    # `Params` trait, which factory_boy never passed on, so `closed=True` opened a case.)
+    closed = False
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):  # type: ignore[no-untyped-def]

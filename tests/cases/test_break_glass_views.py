@@ -126,13 +126,15 @@ def test_ordinary_case_read_is_not_flagged_and_shows_no_banner(client, crisis):
     assert read.flagged is False and read.purpose == "casusregie"
 
 
-def test_expired_break_glass_read_before_the_revoke_task_runs_is_not_flagged_as_active(client, crisis):
+def test_expired_break_glass_closes_the_case_before_the_revoke_task_runs(client, crisis):
+    # Was: "the grant lasts until the periodic task revokes it". Expiry is now part of the
+    # permission check itself; the task only tidies the grants up afterwards.
     case, user = crisis
     breakglass.break_glass_open(actor=user, case=case, reason=REASON)
     BreakGlassAccess.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
     client.force_login(user)
-    # The grant lasts until the periodic task revokes it; the page no longer claims an active access.
-    response = client.get(reverse("cases:detail", args=[case.uuid]))
-    assert "noodtoegang tot dit dossier" not in response.content.decode()
-    breakglass.break_glass_revoke_expired()
+    assert client.get(reverse("cases:detail", args=[case.uuid])).status_code == 404
+    assert client.get(reverse("cases:edit", args=[case.uuid])).status_code == 404
+    assert case.number not in client.get(reverse("cases:list")).content.decode()
+    assert breakglass.break_glass_revoke_expired() == 1
     assert client.get(reverse("cases:detail", args=[case.uuid])).status_code == 404

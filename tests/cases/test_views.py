@@ -72,11 +72,14 @@ def test_case_page_masks_bsn_for_read_only_colleague_and_shows_it_to_writer(clie
     )
     services.case_share(actor=regisseur, case=case, user=reader, access="read")
     client.force_login(reader)
-    body = client.get(reverse("cases:detail", args=[case.uuid])).content.decode()
+    body = client.get(reverse("cases:section", args=[case.uuid, "gezin"])).content.decode()
     assert VALID_BSN not in body and "*****2333" in body
-    assert reverse("cases:edit", args=[case.uuid]) not in body
+    assert (
+        reverse("cases:edit", args=[case.uuid])
+        not in client.get(reverse("cases:detail", args=[case.uuid])).content.decode()
+    )
     client.force_login(regisseur)
-    body = client.get(reverse("cases:detail", args=[case.uuid])).content.decode()
+    body = client.get(reverse("cases:section", args=[case.uuid, "gezin"])).content.decode()
     assert VALID_BSN in body
 
 
@@ -126,12 +129,16 @@ def test_new_case_page_is_404_for_a_user_who_may_open_no_case(client, make_user,
 
 
 def test_opening_a_case_with_a_known_bsn_links_the_existing_person(client, make_user, team):
+    # Known = a person the regisseur may read: a member of their own earlier (closed) case.
     regisseur = make_user(Role.REGISSEUR, team=team)
-    person = PersonFactory(bsn=VALID_BSN, first_name="Bekend")
+    earlier = CaseFactory(team=team, regisseur=regisseur, closed=True)
+    person = PersonFactory(bsn=VALID_BSN, first_name="Bekend", municipality=team.municipality)
+    HouseholdMember.objects.create(household=earlier.household, person=person, role="parent")
+    persons_before = Person.objects.count()
     client.force_login(regisseur)
     client.post(reverse("cases:new"), _open_data(team, bsn=VALID_BSN, first_name="Anders"))
-    assert Person.objects.count() == 1
-    assert Case.objects.get().household.members.get().person == person
+    assert Person.objects.count() == persons_before
+    assert Case.objects.open().get().household.members.get().person == person
 
 
 @pytest.mark.parametrize(
@@ -270,7 +277,7 @@ def test_timeline_and_access_log_show_dutch_action_labels(client):
     MembershipFactory(user=regisseur, team=team, role=Role.REGISSEUR)
     case = CaseFactory(team=team, regisseur=regisseur)
     client.force_login(regisseur)
-    page = client.get(f"/dossiers/{case.uuid}/").content.decode()
+    page = client.get(f"/dossiers/{case.uuid}/tijdlijn/").content.decode()
     assert "Dossier geopend" in page and ">case_open<" not in page
     log = client.get(f"/dossiers/{case.uuid}/logboek/").content.decode()
     assert "Dossier geopend" in log and "Ingezien" in log

@@ -49,7 +49,7 @@ def make_signal(regisseur, team, mother_input):  # type: ignore[no-untyped-def]
 def case_with_household(team, regisseur):  # type: ignore[no-untyped-def]
     """An open case whose household has a parent, a child and one network contact."""
     household = HouseholdFactory(municipality=team.municipality)
-    child = PersonFactory(first_name="Myra", birth_date=datetime.date(2016, 9, 2))
+    child = PersonFactory(first_name="Myra", birth_date=datetime.date(2016, 9, 2), municipality=team.municipality)
     HouseholdMember.objects.create(household=household, person=child, role=MemberRole.CHILD)
     NetworkContact.objects.create(household=household, name="Oma Riet", relation=NetworkRelation.RELATIVE)
     return CaseFactory(team=team, household=household, regisseur=regisseur)

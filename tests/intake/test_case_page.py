@@ -45,7 +45,7 @@ def _signal(case, days_ago=1):  # type: ignore[no-untyped-def]
 
 
 def _url(case):  # type: ignore[no-untyped-def]
-    return reverse("cases:detail", args=[case.uuid])
+    return reverse("cases:section", args=[case.uuid, "gesprekken"])
 
 
 def test_case_page_shows_gesprekken_latest_scores_with_change_goals_and_signals(client, case_with_household, regisseur):
@@ -66,7 +66,7 @@ def test_case_page_shows_gesprekken_latest_scores_with_change_goals_and_signals(
     assert "Voorgestelde doelen voor het plan" in html
     assert f"{child.person.first_name}: Opvoeding / ontwikkeling (score 1)" in html
     assert reverse("intake:signal_detail", kwargs={"uuid": signal.uuid}) in html
-    assert "Nieuw gesprek" in html
+    assert "Verder met het concept" in html and "Nieuw gesprek" not in html  # one open draft per case
     assert reverse("intake:gesprek_start", kwargs={"case_uuid": case.uuid}) in html
 
 
@@ -93,6 +93,7 @@ def test_reader_sees_intake_on_case_page_without_new_gesprek_button(client, case
     html = response.content.decode()
     assert "Gesprekken" in html and "Nog geen gesprek vastgelegd." in html
     assert "Nieuw gesprek" not in html
+    assert "U leest mee" in html
 
 
 def test_safety_flagged_case_page_shows_meldcode_steps_and_links_to_the_screen(client, make_signal, regisseur):

@@ -116,7 +116,12 @@ def test_signal_about_household_with_open_case_is_attached_and_regisseur_notifie
 ):
     from accounts.constants import Role
 
+    # Attached only for a reporter who may read the case (here: a read share); a stranger
+    # gets the Verwijsindex contact line instead (tests/intake/test_privacy_holes.py).
+    from cases.services import case_share
+
     colleague = make_user(Role.REGISSEUR, team=team)
+    case_share(actor=case_with_household.regisseur, case=case_with_household, user=colleague, access="read")
     child = case_with_household.household.members.get(role="child").person
     signal = make_signal(
         actor=colleague,

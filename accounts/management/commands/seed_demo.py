@@ -19,7 +19,7 @@ class Command(BaseCommand):
         from importlib import import_module
 
         seeders = []
-        for app in ["cases", "intake", "arrangements", "budget"]:
+        for app in ["cases", "intake", "plan", "arrangements", "budget"]:
             try:
                 module = import_module(f"{app}.demo")
             except ModuleNotFoundError as exc:
