@@ -12,7 +12,7 @@ from audit.labels import ACTION_LABELS, action_label
 def test_every_audited_action_in_the_code_has_a_dutch_label():
     root = Path(settings.BASE_DIR)
     actions: set[str] = set()
-    for app in ["accounts", "cases", "intake", "arrangements", "budget", "socialdomain"]:
+    for app in ["accounts", "cases", "intake", "plan", "arrangements", "budget", "socialdomain"]:
         for path in (root / app).rglob("*.py"):
             if "migrations" in path.parts:
                 continue
@@ -36,7 +36,7 @@ def test_action_label_filter_renders_dutch_and_falls_back_to_the_code():
     assert action_label("note_add") == "Notitie toegevoegd"
 
 
-OUR_APPS = ["accounts", "audit", "cases", "intake", "arrangements", "budget"]
+OUR_APPS = ["accounts", "audit", "cases", "intake", "plan", "arrangements", "budget"]
 
 
 def _audited_view_names() -> set[str]:
@@ -86,13 +86,15 @@ def test_every_url_name_that_can_be_an_audited_view_has_a_dutch_label():
 def test_every_model_of_ours_has_a_dutch_name_so_every_audited_target_type_has_a_label():
     from django.apps import apps
 
-    from audit.labels import target_label
+    from audit.labels import TARGET_LABELS, target_label
 
     models = [m for app in OUR_APPS for m in apps.get_app_config(app).get_models()]
     assert len(models) > 10
     for model in models:
-        # Declared in Meta, not Django's default derived from the English class name.
-        assert "verbose_name" in model._meta.original_attrs, model._meta.label
+        # Declared in Meta (or named in TARGET_LABELS), not Django's default from the English class name.
+        assert "verbose_name" in model._meta.original_attrs or model._meta.label_lower in TARGET_LABELS, (
+            model._meta.label
+        )
         assert target_label(model._meta.label_lower) != model._meta.label_lower
     assert target_label("cases.case") == "Dossier"
     assert target_label("otp_totp.totpdevice") == "Authenticator-app"
