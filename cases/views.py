@@ -271,7 +271,7 @@ def network_add(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
         try:
             with form_submitted_once(form=form, user=request.user) as once:
                 services.network_contact_add(actor=request.user, case=case, **_without_token(form))
-                once.result_url = reverse("cases:detail", kwargs={"uuid": case.uuid})
+                once.result_url = reverse("cases:section", kwargs={"uuid": case.uuid, "section": "gezin"})
         except DuplicateSubmission as dup:
             messages.info(request, ALREADY_SAVED)
             return redirect(dup.result_url)
@@ -291,7 +291,7 @@ def consent_add(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
         try:
             with form_submitted_once(form=form, user=request.user) as once:
                 services.consent_record(actor=request.user, case=case, **_without_token(form))
-                once.result_url = reverse("cases:detail", kwargs={"uuid": case.uuid})
+                once.result_url = reverse("cases:section", kwargs={"uuid": case.uuid, "section": "gezin"})
         except DuplicateSubmission as dup:
             messages.info(request, ALREADY_SAVED)
             return redirect(dup.result_url)
@@ -382,7 +382,7 @@ def note_add(request: HtmxAuthenticatedHttpRequest, case: Case) -> HttpResponse:
         try:
             with form_submitted_once(form=form, user=request.user) as once:
                 services.note_add(actor=request.user, case=case, text=form.cleaned_data["text"])
-                once.result_url = reverse("cases:detail", kwargs={"uuid": case.uuid})
+                once.result_url = reverse("cases:section", kwargs={"uuid": case.uuid, "section": "tijdlijn"})
         except DuplicateSubmission:
             duplicate = True
             messages.info(request, ALREADY_SAVED)

@@ -45,7 +45,7 @@ def test_case_page_renders_an_undecryptable_bsn_as_unreadable(client, case_with_
 
     client.force_login(regisseur if who == "writer" else reader)
     with caplog.at_level(logging.ERROR, logger="cases.bsn"):
-        response = client.get(reverse("cases:detail", args=[case.uuid]))
+        response = client.get(reverse("cases:section", args=[case.uuid, "gezin"]))
 
     assert response.status_code == 200
     body = response.content.decode()
@@ -62,7 +62,7 @@ def test_a_readable_bsn_is_shown_and_nothing_is_logged(client, case_with_bsn, ca
     case, regisseur, _ = case_with_bsn
     client.force_login(regisseur)
     with caplog.at_level(logging.ERROR, logger="cases.bsn"):
-        body = client.get(reverse("cases:detail", args=[case.uuid])).content.decode()
+        body = client.get(reverse("cases:section", args=[case.uuid, "gezin"])).content.decode()
     assert VALID_BSN in body
     assert "BSN niet leesbaar" not in body
     assert not [r for r in caplog.records if r.name == "cases.bsn"]
