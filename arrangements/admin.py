@@ -25,6 +25,7 @@ from import_export.admin import ImportExportModelAdmin
 
 from accounts.constants import Role
 from accounts.models import Municipality, Organisation, Team
+from socialdomain.forms import LabelledInlineMixin, PlaceholderAdminMixin
 
 from . import services
 from .models import CatalogueItem, Mandate, Tariff
@@ -118,7 +119,7 @@ class TariffResource(ScopedResourceMixin, resources.ModelResource):
         services.tariff_close_previous(tariff=instance)
 
 
-class ScopedImportAdmin(ImportExportModelAdmin):
+class ScopedImportAdmin(PlaceholderAdminMixin, ImportExportModelAdmin):
     municipality_lookup = "municipality_id"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -137,7 +138,7 @@ class ScopedImportAdmin(ImportExportModelAdmin):
         return self.get_queryset(request)
 
 
-class TariffInline(admin.TabularInline):
+class TariffInline(LabelledInlineMixin, PlaceholderAdminMixin, admin.TabularInline):
     model = Tariff
     extra = 0
     fields = ("amount", "valid_from", "valid_until")
@@ -268,7 +269,7 @@ class MandateForm(forms.ModelForm):
 
 
 @admin.register(Mandate)
-class MandateAdmin(admin.ModelAdmin):
+class MandateAdmin(PlaceholderAdminMixin, admin.ModelAdmin):
     form = MandateForm
     list_display = ("team", "role", "max_per_arrangement", "max_per_household_year")
     list_select_related = ("team__municipality",)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Team, User
 from cases.models import Case, HouseholdMember
+from socialdomain.forms import Form
 
 from . import selectors, services
 from .constants import DeliveryForm, EscalationReason, StopReason, Urgency
@@ -43,7 +44,7 @@ class MemberChoiceField(forms.ModelChoiceField):
         return obj.person.full_name
 
 
-class ArrangementForm(forms.Form):
+class ArrangementForm(Form):
     """A new arrangement; the same form carries the one-step escalation beyond the mandate."""
 
     item = forms.ModelChoiceField(label=_("Voorziening"), queryset=CatalogueItem.objects.none())
@@ -104,7 +105,7 @@ class ArrangementForm(forms.Form):
         } | {"delivery_form": data.get("delivery_form") or "", "contribution": data.get("contribution") or ""}
 
 
-class EscalationForm(forms.Form):
+class EscalationForm(Form):
     expert_team = forms.ModelChoiceField(label=_("Expertiseteam"), queryset=Team.objects.none())
     reason = forms.ChoiceField(label=_("Reden"), choices=EscalationReason.choices)
     urgency = forms.ChoiceField(label=_("Urgentie"), choices=Urgency.choices, initial=Urgency.NORMAL)
@@ -133,7 +134,7 @@ class EscalationForm(forms.Form):
         ).distinct()
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     granted = forms.TypedChoiceField(
         label=_("Besluit"),
         choices=[("1", _("Toekennen")), ("0", _("Afwijzen"))],
@@ -151,11 +152,11 @@ class DecisionForm(forms.Form):
     motivation = TextField(label=_("Motivering"), max_length=8000, widget=forms.Textarea(attrs={"rows": 6}))
 
 
-class AdviceForm(forms.Form):
+class AdviceForm(Form):
     advice = TextField(label=_("Advies"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5}))
 
 
-class HandBackForm(forms.Form):
+class HandBackForm(Form):
     advice = TextField(
         label=_("Toelichting bij het teruggeven"),
         max_length=4000,
@@ -164,21 +165,21 @@ class HandBackForm(forms.Form):
     )
 
 
-class ChangeForm(forms.Form):
+class ChangeForm(Form):
     volume = forms.DecimalField(label=_("Omvang"), required=False, max_digits=10, decimal_places=2)
     end_date = forms.DateField(label=_("Einddatum"), widget=DATE_WIDGET, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class StopForm(forms.Form):
+class StopForm(Form):
     stop_date = forms.DateField(label=_("Einddatum"), widget=DATE_WIDGET)
     reason = forms.ChoiceField(label=_("Reden"), choices=StopReason.choices)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class InsufficientForm(forms.Form):
+class InsufficientForm(Form):
     note = TextField(label=_("Waarom volstaat de voorziening niet meer?"), max_length=500)
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(Form):
     next_review = forms.DateField(label=_("Volgende evaluatie"), widget=DATE_WIDGET)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import HouseholdMember
 from intake.constants import SCORE_CHOICES, Domain
+from socialdomain.forms import Form
 
 from .constants import ANSWER_CHOICES, QUESTIONS, AgreementMethod, GoalOutcome, Rung
 from .models import Goal
@@ -38,7 +39,7 @@ class TextField(forms.CharField):
         return _clean_text(super().clean(value))
 
 
-class VersionForm(forms.Form):
+class VersionForm(Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
@@ -60,7 +61,7 @@ def member_label(member: HouseholdMember) -> str:
     return member.person.first_name
 
 
-class StartForm(forms.Form):
+class StartForm(Form):
     """Start the plan; the participatieladder of each adult at the gesprek."""
 
     def __init__(self, *args: Any, adults: list[HouseholdMember], **kwargs: Any) -> None:
@@ -159,7 +160,7 @@ class AgreeForm(VersionForm):
         self.fields["members"].choices = [(m.pk, member_label(m)) for m in members]  # type: ignore[attr-defined]
 
 
-class EvaluationForm(forms.Form):
+class EvaluationForm(Form):
     date = forms.DateField(label=_("Datum evaluatie"), widget=DateInput())
     household_view = TextField(
         label=_("Hoe ervaart het gezin de hulp?"),
@@ -237,13 +238,13 @@ class EvaluationForm(forms.Form):
         ]
 
 
-class CodeForm(forms.Form):
+class CodeForm(Form):
     code = forms.CharField(
         label=_("Uw code"), max_length=40, help_text=_("De code staat op het briefje van uw regisseur.")
     )
 
 
-class QuestionnaireForm(forms.Form):
+class QuestionnaireForm(Form):
     remarks = TextField(
         label=_("Wilt u nog iets kwijt? (niet verplicht)"),
         max_length=2000,
