@@ -198,7 +198,7 @@ class CatalogueItemAdmin(ScopedImportAdmin):
     )
     list_filter = ("municipality", "law", "kind", "taakveld", "active")
     search_fields = ("name", "product_code")
-    filter_horizontal = ("providers",)
+    filter_horizontal = ()  # a plain multiple select: see accounts.admin.OrganisationAdmin (WCAG)
     inlines = [TariffInline]
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
@@ -273,7 +273,7 @@ class MandateAdmin(PlaceholderAdminMixin, admin.ModelAdmin):
     form = MandateForm
     list_display = ("team", "role", "max_per_arrangement", "max_per_household_year")
     list_select_related = ("team__municipality",)
-    filter_horizontal = ("items",)
+    filter_horizontal = ()  # a plain multiple select: see accounts.admin.OrganisationAdmin (WCAG)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).filter(team__municipality_id__in=managed_municipality_ids(request))
