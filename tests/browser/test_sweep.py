@@ -20,9 +20,13 @@ CODES = ("---------", "cases:", "intake:", "cases.case", "gesprek_save", "case_o
 def demo_pages() -> dict[str, list[str]]:
     """The pages each demo user works with, from the demo data (seed_demo)."""
     from accounts.models import Membership, Organisation, Team, User
+    from arrangements.models import Arrangement, CatalogueItem, Escalation, Mandate, Tariff
+    from budget.models import Budget, LedgerEntry, Reallocation
     from cases.models import Case
     from intake import services as intake_services
     from intake.models import DomainAgeBand, Gesprek, Signal
+    from plan import services as plan_services
+    from plan.models import Plan
 
     regisseur = User.objects.get(username="regisseur")
     case = Case.objects.filter(regisseur=regisseur).order_by("number").first()
@@ -55,6 +59,54 @@ def demo_pages() -> dict[str, list[str]]:
         "/tweestapsverificatie/instellen/",
         "/bestaat-niet/",
     ]
+    # The case page's tabs (socialdomain.registry sections).
+    regisseur_pages += [
+        f"{c}{tab}/" for tab in ("overzicht", "gezin", "gesprekken", "plan", "voorzieningen", "tijdlijn")
+    ]
+    # Plan (issue 11): a running plan with its evaluation and a version, a draft with its forms.
+    plan = Plan.objects.filter(case__regisseur=regisseur).select_related("case").order_by("case__number").first()
+    assert plan is not None
+    regisseur_pages += [
+        f"/dossiers/{plan.case.uuid}/plan/overzicht/",
+        f"/dossiers/{plan.case.uuid}/plan/evaluatie/",
+        f"/dossiers/{plan.case.uuid}/plan/versies/{plan.number}/",
+        "/vragenlijst/",
+    ]
+    # A draft on the regisseur's case without a plan (the demo has one: "Huishouden Jasper").
+    planless = Case.objects.open().filter(regisseur=regisseur).exclude(plans__is_current=True).order_by("number")
+    assert planless.exists(), "the demo needs an open case of the regisseur without a plan"
+    draft = plan_services.plan_start(actor=regisseur, case=planless[0])
+    p = f"/dossiers/{draft.case.uuid}/plan/"
+    regisseur_pages += [
+        f"{p}overzicht/",
+        f"{p}bewerken/",
+        f"{p}doelen/nieuw/",
+        f"{p}acties/nieuw/",
+        f"{p}risicos/nieuw/",
+        f"{p}akkoord/",
+    ]
+    if draft.case.safety_flag:  # safety agreements: only in a case with a safety signal
+        regisseur_pages.append(f"{p}veiligheid/nieuw/")
+    # Arrangements (issue 12): the lists, the request forms, one arrangement (its forms are on it).
+    arrangement = Arrangement.objects.filter(case__regisseur=regisseur).select_related("case").first()
+    assert arrangement is not None
+    v = f"/dossiers/{arrangement.case.uuid}/voorzieningen/"
+    regisseur_pages += [
+        f"{v}lijst/",
+        f"{v}nieuw/",
+        f"{v}escalaties/",
+        f"{v}escalaties/nieuw/",
+        f"{v}{arrangement.uuid}/",
+        "/voorzieningen/evaluaties/",
+    ]
+    escalation = Escalation.objects.filter(case__team__municipality__name="Lochem").select_related("case").first()
+    expert_pages = ["/", "/meldingen/", "/noodtoegang/", "/expertiseteam/"]
+    if escalation is not None:
+        expert_pages.append(f"/dossiers/{escalation.case.uuid}/voorzieningen/escalaties/{escalation.uuid}/")
+    # Budget (issue 13): the controller's dashboard of their municipality.
+    budget = Budget.objects.filter(municipality__name="Lochem").order_by("-year").first()
+    assert budget is not None
+    controller_pages = ["/", "/meldingen/", "/budget/", f"/budget/{budget.uuid}/"]
     if signal is not None:
         regisseur_pages.append(f"/aanmeldingen/{signal.uuid}/")
     if final is not None:
@@ -79,21 +131,34 @@ def demo_pages() -> dict[str, list[str]]:
         f"{admin}intake/domainageband/{DomainAgeBand.objects.first().pk}/change/",  # type: ignore[union-attr]
         f"{admin}audit/auditevent/",
     ]
+    # The admin screens of arrangements and budget the functioneel beheerder keeps.
+    for model in (CatalogueItem, Tariff, Mandate, Budget, Reallocation, LedgerEntry):
+        opts = model._meta
+        base = f"{admin}{opts.app_label}/{opts.model_name}/"
+        staff_pages.append(base)
+        obj = model._default_manager.first()
+        if obj is not None:
+            staff_pages.append(f"{base}{obj.pk}/change/")
     assert Membership.objects.exists()
     return {
         "regisseur": regisseur_pages,
         "teamleider": ["/", "/dossiers/team/", "/aanmeldingen/", c, f"{c}regisseur/"],
-        "expert": ["/", "/meldingen/", "/noodtoegang/"],
-        "controller": ["/", "/meldingen/"],
+        "expert": expert_pages,
+        "controller": controller_pages,
         "beheerder": staff_pages,
     }
 
 
 def check_page(page: Page, url: str) -> list[str]:
-    page.goto(url)
+    response = page.goto(url)
     problems = []
+    expected = 404 if url == "/bestaat-niet/" else 200
+    if response is None or response.status != expected:
+        problems.append(f"{url}: status {response.status if response else None}, expected {expected}")
     title = page.title()
-    if title == DEFAULT_TITLE or not title.endswith("Sociaal Domein") or any(w in title for w in ENGLISH):
+    # The client questionnaire (public, for households) is titled by itself, not by the app.
+    site = "Vragenlijst" if url.startswith("/vragenlijst/") else "Sociaal Domein"
+    if title == DEFAULT_TITLE or not title.endswith(site) or any(w in title for w in ENGLISH):
         problems.append(f"{url}: title {title!r}")
     text = page.inner_text("body")
     html = page.content()
