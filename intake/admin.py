@@ -26,7 +26,7 @@ class DomainAgeBandAdmin(PlaceholderAdminMixin, admin.ModelAdmin):
     """Which life domains the gesprek proposes for which ages, per municipality."""
 
     list_display = ["domain", "municipality", "min_age", "upper_age"]
-    list_filter = ["municipality", "domain"]
+    list_filter = [("municipality", admin.RelatedOnlyFieldListFilter), "domain"]  # own municipality only
     list_select_related = ["municipality"]
     ordering = ["municipality__name", "min_age", "domain"]
 

@@ -131,6 +131,30 @@ def test_bands_are_per_municipality_and_lochem_does_not_affect_zutphen(client, m
         assert Domain.JUSTICE not in domains
 
 
+def test_a_beheerder_neither_sees_nor_creates_bands_of_another_municipality(client, make_user):
+    lochem = MunicipalityFactory(name="Lochem")
+    zutphen = MunicipalityFactory(name="Zutphen")
+    for m in (lochem, zutphen):
+        services.domain_age_bands_ensure_defaults(actor=None, municipality=m)
+    from accounts.demo import functional_admin_group
+
+    staff = make_user(Role.STAFF, team=TeamFactory(municipality=lochem), is_staff=True)
+    staff.groups.add(functional_admin_group())
+    client.force_login(staff)
+    theirs = DomainAgeBand.objects.filter(municipality=zutphen).first()
+    assert theirs is not None
+    assert client.get(reverse("admin:intake_domainageband_change", args=[theirs.pk])).status_code == 404
+    listing = client.get(reverse("admin:intake_domainageband_changelist")).content.decode()
+    assert f'/{theirs.pk}/change/"' not in listing and "Zutphen" not in listing
+    before = DomainAgeBand.objects.filter(municipality=zutphen).count()
+    response = client.post(
+        reverse("admin:intake_domainageband_add"),
+        {"municipality": zutphen.pk, "domain": Domain.JUSTICE, "min_age": "30", "max_age": ""},
+    )
+    assert response.status_code == 200  # re-shown: Zutphen is no valid choice
+    assert DomainAgeBand.objects.filter(municipality=zutphen).count() == before
+
+
 def test_the_admin_refuses_a_band_whose_upper_age_is_below_the_lower(client, make_user):
     lochem = MunicipalityFactory(name="Lochem")
     from accounts.demo import functional_admin_group
