@@ -8,6 +8,7 @@ from django.core.management import call_command
 from playwright.sync_api import Browser, Page, expect
 
 from accounts.models import User
+from cases import services as case_services
 from cases.models import Case
 from tests.browser.fixtures import assert_accessible, login_as
 
@@ -92,7 +93,7 @@ def test_case_tabs_work_without_javascript_on_a_phone(browser: Browser, live_ser
         page.goto(f"/dossiers/{case.uuid}/")
         for label in TABS:
             _tabs(page).get_by_role("link", name=label, exact=True).click()
-            expect(page.locator("#case-panel h2")).to_have_text(label)
+            expect(page.locator("#case-panel-heading")).to_have_text(label)
             expect(_tabs(page).get_by_role("link", name=label, exact=True)).to_have_attribute("aria-current", "page")
             expect(page.get_by_role("heading", level=1)).to_contain_text(HOUSEHOLD)
             assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], label
@@ -117,7 +118,7 @@ def test_case_tabs_swap_the_panel_with_htmx_keep_history_and_are_axe_clean_on_a_
     assert_accessible(page)
     for label in TABS[1:]:
         _tabs(page).get_by_role("link", name=label, exact=True).click()
-        expect(page.locator("#case-panel h2")).to_have_text(label)
+        expect(page.locator("#case-panel-heading")).to_have_text(label)
         expect(_tabs(page).get_by_role("link", name=label, exact=True)).to_have_attribute("aria-current", "page")
         assert _tabs(page).locator("[aria-current]").count() == 1
         assert page.evaluate("window.__noReload === true"), f"{label}: the whole page was reloaded"
@@ -127,17 +128,20 @@ def test_case_tabs_swap_the_panel_with_htmx_keep_history_and_are_axe_clean_on_a_
     assert page.url == start + "toegang/"
     page.go_back()
     page.wait_for_url(start + "tijdlijn/")
-    expect(page.locator("#case-panel h2")).to_have_text("Tijdlijn")
+    expect(page.locator("#case-panel-heading")).to_have_text("Tijdlijn")
     page.reload()  # the pushed URL is a real page
-    expect(page.locator("#case-panel h2")).to_have_text("Tijdlijn")
+    expect(page.locator("#case-panel-heading")).to_have_text("Tijdlijn")
     expect(page.get_by_role("heading", level=1)).to_contain_text(HOUSEHOLD)
     assert [m for m in console_log.csp_violations() if "Refused" in m] == []
 
 
 def test_a_reader_sees_u_leest_mee(page, live_server):
     _seed()
-    case = Case.objects.get(household__name="Huishouden Jasper")  # shared read-only with the expert
-    login_as(page, User.objects.get(username="expert"), live_server.url)
+    # Shared read-only with a colleague (the demo expert has taken this case over: they write).
+    case = Case.objects.get(household__name="Huishouden Jasper")
+    reader = User.objects.get(username="collega")
+    case_services.case_share(actor=case.regisseur, case=case, user=reader, access="read")
+    login_as(page, reader, live_server.url)
     page.goto(f"/dossiers/{case.uuid}/")
     expect(page.get_by_role("note", name="U leest mee")).to_be_visible()
     assert page.get_by_role("link", name="Bewerken").count() == 0
