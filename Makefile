@@ -28,6 +28,9 @@ typecheck: ## mypy with django-stubs
 messages: ## Extract and compile the Dutch translations
 	$(PY) manage.py makemessages -l nl --ignore=node_modules --ignore=.venv && $(PY) manage.py compilemessages --ignore=.venv
 
+screenshots: ## Full-page PNGs of the main pages per demo role (1280 and 390 px) in screenshots/
+	$(PY) scripts/screenshots.py
+
 bench: ## Run the case-list benchmark against PostgreSQL
 	bash scripts/bench.sh
 
@@ -37,4 +40,4 @@ bench-budget: ## Run the budget dashboard benchmark (1 000 000 declaration lines
 worker: ## Run a Celery worker (needs Redis)
 	.venv/bin/celery -A socialdomain worker -l info
 
-.PHONY: help install demo test lint format typecheck messages bench bench-budget worker
+.PHONY: help install demo test lint format typecheck messages screenshots bench bench-budget worker

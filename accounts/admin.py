@@ -25,6 +25,8 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin as OtpTOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from socialdomain.forms import LabelledInlineMixin, PlaceholderAdminMixin
+
 from . import permissions, services
 from .models import Membership, Municipality, Organisation, Team, User
 
@@ -60,7 +62,7 @@ class MembershipFormSet(BaseInlineFormSet):
                     break
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(LabelledInlineMixin, PlaceholderAdminMixin, admin.TabularInline):
     """Roles per team, on the team and on the user. Only rows of teams the actor manages."""
 
     model = Membership
@@ -134,7 +136,7 @@ class MembershipsThroughServicesMixin:
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(PlaceholderAdminMixin, admin.ModelAdmin):
     """A beheerder sees their own municipality; only superusers add or change municipalities."""
 
     list_display = ["name", "code"]
@@ -157,15 +159,17 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(PlaceholderAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "agb_code"]
     list_filter = ["kind", "municipalities"]
     search_fields = ["name", "agb_code"]
-    filter_horizontal = ["municipalities"]
+    # A plain multiple select: Django's filter_horizontal widget breaks WCAG (an aria-label
+    # on a span without a role, in SelectFilter2.js).
+    filter_horizontal = ()
 
 
 @admin.register(Team)
-class TeamAdmin(MembershipsThroughServicesMixin, admin.ModelAdmin):
+class TeamAdmin(MembershipsThroughServicesMixin, PlaceholderAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "municipality", "area"]
     list_filter = ["kind", "municipality"]
     search_fields = ["name", "area"]
@@ -197,13 +201,16 @@ class TeamAdmin(MembershipsThroughServicesMixin, admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(MembershipsThroughServicesMixin, DjangoUserAdmin):
+class UserAdmin(MembershipsThroughServicesMixin, PlaceholderAdminMixin, DjangoUserAdmin):
     list_display = ["username", "first_name", "last_name", "email", "organisation", "is_active", "is_staff"]
     list_filter = ["is_active", "is_staff", "memberships__role", "memberships__team__municipality", "organisation"]
     search_fields = ["username", "first_name", "last_name", "email"]
     list_select_related = ["organisation"]  # nullable: not followed by the changelist's default
     inlines = [MembershipInline]
     fieldsets = (*(DjangoUserAdmin.fieldsets or ()), (_("Partnerorganisatie"), {"fields": ["organisation"]}))
+    # Set by Django, not by hand; the split date/time inputs also have no label of their own.
+    readonly_fields = ["last_login", "date_joined"]
+    filter_horizontal = ()  # see OrganisationAdmin
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         qs = super().get_queryset(request)
@@ -278,7 +285,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class GroupAdmin(DjangoGroupAdmin):
+class GroupAdmin(PlaceholderAdminMixin, DjangoGroupAdmin):
     """Groups carry permissions (and a team's case shares): only superusers change them."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -312,7 +319,7 @@ admin.site.unregister(TOTPDevice)
 
 
 @admin.register(TOTPDevice)
-class TOTPDeviceAdmin(_DeviceOfManageableUserMixin, OtpTOTPDeviceAdmin):
+class TOTPDeviceAdmin(_DeviceOfManageableUserMixin, PlaceholderAdminMixin, OtpTOTPDeviceAdmin):
     def get_list_display(self, request: HttpRequest) -> Any:
         shown = list(super().get_list_display(request))
         return shown if request.user.is_superuser else [f for f in shown if f != "qrcode_link"]
@@ -340,7 +347,7 @@ admin.site.unregister(StaticDevice)
 
 
 @admin.register(StaticDevice)
-class StaticDeviceAdmin(_DeviceOfManageableUserMixin, OtpStaticDeviceAdmin):
+class StaticDeviceAdmin(_DeviceOfManageableUserMixin, PlaceholderAdminMixin, OtpStaticDeviceAdmin):
     list_select_related = ["user"]
 
     def get_inline_instances(self, request: HttpRequest, obj: Any = None) -> Any:

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 
 from . import services
 from .constants import OrganisationKind, Role, TeamKind
@@ -48,18 +49,34 @@ ORGANISATIONS = [
 ]
 
 FUNCTIONAL_ADMIN_GROUP = "Functioneel beheer"
-FUNCTIONAL_ADMIN_MODELS = ["municipality", "team", "membership", "user", "organisation", "auditevent"]
-# The single budget: staff keep budgets, lines, ceilings and reallocations, and enter actuals.
-FUNCTIONAL_ADMIN_BUDGET_MODELS = ["budget", "budgetline", "teamceiling", "reallocation", "ledgerentry"]
+# (app label, model): what the functional administrator keeps in the admin.
+FUNCTIONAL_ADMIN_MODELS = [
+    ("accounts", "municipality"),
+    ("accounts", "team"),
+    ("accounts", "membership"),
+    ("accounts", "user"),
+    ("accounts", "organisation"),
+    ("audit", "auditevent"),
+    ("intake", "domainageband"),
+    # The single budget: staff keep budgets, lines, ceilings and reallocations, and enter actuals.
+    ("budget", "budget"),
+    ("budget", "budgetline"),
+    ("budget", "teamceiling"),
+    ("budget", "reallocation"),
+    ("budget", "ledgerentry"),
+    # The arrangements catalogue (also granted by arrangements.demo, CATALOGUE_ADMIN_MODELS).
+    ("arrangements", "catalogueitem"),
+    ("arrangements", "tariff"),
+    ("arrangements", "mandate"),
+]
 
 
 def functional_admin_group() -> Group:
     group, _ = Group.objects.get_or_create(name=FUNCTIONAL_ADMIN_GROUP)
-    perms = Permission.objects.filter(
-        content_type__app_label__in=["accounts", "audit"], content_type__model__in=FUNCTIONAL_ADMIN_MODELS
-    ) | Permission.objects.filter(
-        content_type__app_label="budget", content_type__model__in=FUNCTIONAL_ADMIN_BUDGET_MODELS
-    )
+    query = Q()
+    for app_label, model in FUNCTIONAL_ADMIN_MODELS:
+        query |= Q(content_type__app_label=app_label, content_type__model=model)
+    perms = Permission.objects.filter(query)
     group.permissions.set(perms)
     return group
 

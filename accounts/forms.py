@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from socialdomain.forms import Form
 
-class TokenForm(forms.Form):
+
+class TokenForm(Form):
     """A six-digit code from the authenticator app."""
 
     token = forms.CharField(
@@ -13,7 +15,7 @@ class TokenForm(forms.Form):
     )
 
 
-class BackupCodeForm(forms.Form):
+class BackupCodeForm(Form):
     """One of the single-use backup codes."""
 
     code = forms.CharField(

@@ -72,7 +72,10 @@ class Team(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.municipality})"
+        # "Sociaal wijkteam Lochem", not "Sociaal wijkteam Lochem (Lochem)": the municipality
+        # is added only where the team's own name does not already say it.
+        municipality = self.municipality.name
+        return self.name if municipality.lower() in self.name.lower() else f"{self.name} ({municipality})"
 
 
 class User(AbstractUser):

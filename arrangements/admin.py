@@ -25,6 +25,7 @@ from import_export.admin import ImportExportModelAdmin
 
 from accounts.constants import Role
 from accounts.models import Municipality, Organisation, Team
+from socialdomain.forms import LabelledInlineMixin, PlaceholderAdminMixin
 
 from . import services
 from .models import CatalogueItem, Mandate, Tariff
@@ -118,7 +119,7 @@ class TariffResource(ScopedResourceMixin, resources.ModelResource):
         services.tariff_close_previous(tariff=instance)
 
 
-class ScopedImportAdmin(ImportExportModelAdmin):
+class ScopedImportAdmin(PlaceholderAdminMixin, ImportExportModelAdmin):
     municipality_lookup = "municipality_id"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -137,7 +138,7 @@ class ScopedImportAdmin(ImportExportModelAdmin):
         return self.get_queryset(request)
 
 
-class TariffInline(admin.TabularInline):
+class TariffInline(LabelledInlineMixin, PlaceholderAdminMixin, admin.TabularInline):
     model = Tariff
     extra = 0
     fields = ("amount", "valid_from", "valid_until")
@@ -197,7 +198,7 @@ class CatalogueItemAdmin(ScopedImportAdmin):
     )
     list_filter = ("municipality", "law", "kind", "taakveld", "active")
     search_fields = ("name", "product_code")
-    filter_horizontal = ("providers",)
+    filter_horizontal = ()  # a plain multiple select: see accounts.admin.OrganisationAdmin (WCAG)
     inlines = [TariffInline]
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
@@ -268,11 +269,11 @@ class MandateForm(forms.ModelForm):
 
 
 @admin.register(Mandate)
-class MandateAdmin(admin.ModelAdmin):
+class MandateAdmin(PlaceholderAdminMixin, admin.ModelAdmin):
     form = MandateForm
     list_display = ("team", "role", "max_per_arrangement", "max_per_household_year")
     list_select_related = ("team__municipality",)
-    filter_horizontal = ("items",)
+    filter_horizontal = ()  # a plain multiple select: see accounts.admin.OrganisationAdmin (WCAG)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).filter(team__municipality_id__in=managed_municipality_ids(request))

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation, Team, User
 from cases.models import Case, HouseholdMember
 from plan import selectors as plan_selectors
-from socialdomain.forms import FormTokenMixin, InputPolicyMixin
+from socialdomain.forms import Form, FormTokenMixin, InputPolicyMixin
 
 from . import selectors, services
 from .constants import DeliveryForm, EscalationReason, StopReason, Urgency
@@ -45,7 +45,7 @@ class MemberChoiceField(forms.ModelChoiceField):
         return obj.person.full_name
 
 
-class ArrangementForm(InputPolicyMixin, FormTokenMixin, forms.Form):
+class ArrangementForm(InputPolicyMixin, FormTokenMixin, Form):
     """A new arrangement; the same form carries the one-step escalation beyond the mandate."""
 
     item = forms.ModelChoiceField(label=_("Voorziening"), queryset=CatalogueItem.objects.none())
@@ -118,7 +118,7 @@ class ArrangementForm(InputPolicyMixin, FormTokenMixin, forms.Form):
         }
 
 
-class EscalationForm(InputPolicyMixin, FormTokenMixin, forms.Form):
+class EscalationForm(InputPolicyMixin, FormTokenMixin, Form):
     expert_team = forms.ModelChoiceField(label=_("Expertiseteam"), queryset=Team.objects.none())
     reason = forms.ChoiceField(label=_("Reden"), choices=EscalationReason.choices)
     urgency = forms.ChoiceField(label=_("Urgentie"), choices=Urgency.choices, initial=Urgency.NORMAL)
@@ -147,7 +147,7 @@ class EscalationForm(InputPolicyMixin, FormTokenMixin, forms.Form):
         ).distinct()
 
 
-class DecisionForm(InputPolicyMixin, forms.Form):
+class DecisionForm(InputPolicyMixin, Form):
     granted = forms.TypedChoiceField(
         label=_("Besluit"),
         choices=[("1", _("Toekennen")), ("0", _("Afwijzen"))],
@@ -165,11 +165,11 @@ class DecisionForm(InputPolicyMixin, forms.Form):
     motivation = TextField(label=_("Motivering"), max_length=MOTIVATION_MAX, widget=forms.Textarea(attrs={"rows": 6}))
 
 
-class AdviceForm(InputPolicyMixin, forms.Form):
+class AdviceForm(InputPolicyMixin, Form):
     advice = TextField(label=_("Advies"), max_length=ESCALATION_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 5}))
 
 
-class HandBackForm(InputPolicyMixin, forms.Form):
+class HandBackForm(InputPolicyMixin, Form):
     advice = TextField(
         label=_("Toelichting bij het teruggeven"),
         max_length=ESCALATION_TEXT_MAX,
@@ -178,21 +178,21 @@ class HandBackForm(InputPolicyMixin, forms.Form):
     )
 
 
-class ChangeForm(InputPolicyMixin, forms.Form):
+class ChangeForm(InputPolicyMixin, Form):
     volume = forms.DecimalField(label=_("Omvang"), required=False, max_digits=10, decimal_places=2)
     end_date = forms.DateField(label=_("Einddatum"), widget=DATE_WIDGET, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class StopForm(InputPolicyMixin, forms.Form):
+class StopForm(InputPolicyMixin, Form):
     stop_date = forms.DateField(label=_("Einddatum"), widget=DATE_WIDGET)
     reason = forms.ChoiceField(label=_("Reden"), choices=StopReason.choices)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class InsufficientForm(InputPolicyMixin, forms.Form):
+class InsufficientForm(InputPolicyMixin, Form):
     note = TextField(label=_("Waarom volstaat de voorziening niet meer?"), max_length=500)
 
 
-class ReviewForm(InputPolicyMixin, forms.Form):
+class ReviewForm(InputPolicyMixin, Form):
     next_review = forms.DateField(label=_("Volgende evaluatie"), widget=DATE_WIDGET)

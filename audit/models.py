@@ -54,7 +54,12 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["case_uuid", "-created_at"], name="audit_case_recent")]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.kind} {self.action} {self.target_type}"
+        from django.utils import timezone
+
+        from .labels import action_label, target_label
+
+        at = timezone.localtime(self.created_at)
+        return f"{at:%d-%m-%Y %H:%M} {action_label(self.action)} – {target_label(self.target_type)}"
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         if self.pk is not None:

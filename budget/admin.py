@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality, Organisation, Team
 from arrangements.constants import Law, Taakveld
+from socialdomain.forms import LabelledInlineMixin, PlaceholderAdminMixin
 
 from . import services
 from .models import Budget, BudgetLine, LedgerEntry, Reallocation, TeamCeiling
@@ -26,7 +27,7 @@ def _municipality_ids(request: HttpRequest) -> QuerySet:
     return Municipality.objects.filter(teams__memberships__user_id=request.user.pk or 0).values("pk")
 
 
-class MunicipalityScopedAdmin(admin.ModelAdmin):
+class MunicipalityScopedAdmin(PlaceholderAdminMixin, admin.ModelAdmin):
     """Rows of the staff member's own municipalities only (`municipality_path` names the FK)."""
 
     municipality_path = "municipality"
@@ -41,14 +42,14 @@ class MunicipalityScopedAdmin(admin.ModelAdmin):
         raise Http404  # the same answer for another municipality's row and a missing one
 
 
-class BudgetLineInline(admin.TabularInline):
+class BudgetLineInline(LabelledInlineMixin, PlaceholderAdminMixin, admin.TabularInline):
     model = BudgetLine
     extra = 0
     fields = ["law", "taakveld", "amount", "earmarked", "overrun_threshold_pct", "unbudgeted"]
     readonly_fields = ["unbudgeted"]
 
 
-class TeamCeilingInline(admin.TabularInline):
+class TeamCeilingInline(LabelledInlineMixin, PlaceholderAdminMixin, admin.TabularInline):
     model = TeamCeiling
     extra = 0
 

@@ -3,13 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Team
 from arrangements.constants import Law
-from socialdomain.forms import InputPolicyMixin
+from socialdomain.forms import Form, InputPolicyMixin
 
 from .models import Budget
 from .selectors import DashboardFilters
 
 
-class DashboardFilterForm(InputPolicyMixin, forms.Form):
+class DashboardFilterForm(InputPolicyMixin, Form):
     """Filters of the controller's dashboard: only teams and providers of the budget's
     municipality can be chosen (another municipality's id is simply not a choice)."""
 

@@ -23,12 +23,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from socialdomain.audit import audit_read
+from socialdomain.forms import LabelledInlineMixin, PlaceholderAdminMixin
 
 from .models import Case, RegisseurChange
 from .selectors import case_list_for_user
 
 
-class CaseScopedAdmin(admin.ModelAdmin):
+class CaseScopedAdmin(PlaceholderAdminMixin, admin.ModelAdmin):
     """A read-only admin whose rows are limited to those reachable from the user's cases.
 
     `case_lookup` is the ORM path from the model to the case id ("pk" for Case itself).
@@ -62,7 +63,7 @@ class CaseScopedAdmin(admin.ModelAdmin):
         return False
 
 
-class RegisseurChangeInline(admin.TabularInline):
+class RegisseurChangeInline(LabelledInlineMixin, PlaceholderAdminMixin, admin.TabularInline):
     """Who held the case when: staff names and the reason code, never the free-text note."""
 
     model = RegisseurChange

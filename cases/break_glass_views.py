@@ -10,14 +10,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from socialdomain.forms import InputPolicyMixin, add_service_errors
+from socialdomain.forms import Form, InputPolicyMixin, add_service_errors
 from socialdomain.http import AuthenticatedHttpRequest
 
 from . import breakglass
 from .models import Case
 
 
-class BreakGlassForm(InputPolicyMixin, forms.Form):
+class BreakGlassForm(InputPolicyMixin, Form):
     number = forms.CharField(label=gettext_lazy("Dossiernummer"), max_length=20)
     reason = forms.CharField(
         label=gettext_lazy("Reden"),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.constants import Role
 from accounts.models import Organisation, Team, User
 from socialdomain import validators
-from socialdomain.forms import FormTokenMixin, InputPolicyMixin
+from socialdomain.forms import Form, FormTokenMixin, InputPolicyMixin
 
 from . import permissions
 from .bsn import clean_bsn
@@ -30,7 +30,7 @@ from .models import HouseholdMember
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class CaseFilterForm(InputPolicyMixin, forms.Form):
+class CaseFilterForm(InputPolicyMixin, Form):
     SORTS = [("recent", _("Laatst gewijzigd")), ("number", _("Dossiernummer"))]
 
     # Bounded: a 100 000-character term is no search (and SQLite refuses it: "LIKE or GLOB pattern too complex").
@@ -54,7 +54,7 @@ class CaseFilterForm(InputPolicyMixin, forms.Form):
         )
 
 
-class PersonFieldsMixin(InputPolicyMixin, FormTokenMixin, forms.Form):
+class PersonFieldsMixin(InputPolicyMixin, FormTokenMixin, Form):
     first_name = forms.CharField(label=_("Voornaam"), max_length=100)
     last_name = forms.CharField(label=_("Achternaam"), max_length=150)
     birth_date = forms.DateField(label=_("Geboortedatum"), widget=DATE_WIDGET, validators=[validators.BIRTH_DATE])
@@ -122,7 +122,7 @@ class CaseOpenForm(PersonFieldsMixin):
         return data
 
 
-class CaseEditForm(InputPolicyMixin, forms.Form):
+class CaseEditForm(InputPolicyMixin, Form):
     household_name = forms.CharField(label=_("Naam huishouden"), max_length=150)
     household_address = forms.CharField(label=_("Adres"), max_length=200, required=False)
     line = forms.ChoiceField(label=_("Lijn"), choices=Line.choices)
@@ -132,13 +132,13 @@ class MemberAddForm(PersonFieldsMixin):
     pass
 
 
-class MemberEditForm(InputPolicyMixin, forms.Form):
+class MemberEditForm(InputPolicyMixin, Form):
     role = forms.ChoiceField(label=_("Rol in huishouden"), choices=MemberRole.choices)
     phone = forms.CharField(label=_("Telefoon"), max_length=30, required=False)
     email = forms.EmailField(label=_("E-mail"), max_length=254, required=False)
 
 
-class NetworkContactForm(InputPolicyMixin, FormTokenMixin, forms.Form):
+class NetworkContactForm(InputPolicyMixin, FormTokenMixin, Form):
     name = forms.CharField(label=_("Naam"), max_length=150)
     relation = forms.ChoiceField(label=_("Relatie"), choices=NetworkRelation.choices)
     organisation = forms.CharField(label=_("Organisatie"), max_length=150, required=False)
@@ -154,7 +154,7 @@ class MemberChoiceField(forms.ModelChoiceField):
         return f"{obj.person.full_name} ({obj.get_role_display()})"
 
 
-class ConsentForm(InputPolicyMixin, FormTokenMixin, forms.Form):
+class ConsentForm(InputPolicyMixin, FormTokenMixin, Form):
     member = MemberChoiceField(label=_("Gezinslid"), queryset=HouseholdMember.objects.none())
     purpose = forms.ChoiceField(label=_("Doel"), choices=ConsentPurpose.choices)
     organisation = forms.ModelChoiceField(label=_("Organisatie"), queryset=Organisation.objects.none(), required=False)
@@ -182,9 +182,11 @@ class ConsentForm(InputPolicyMixin, FormTokenMixin, forms.Form):
         return value
 
 
-class ShareForm(InputPolicyMixin, forms.Form):
+class ShareForm(InputPolicyMixin, Form):
     user = forms.ModelChoiceField(label=_("Collega"), queryset=User.objects.none(), required=False)
-    team = forms.ModelChoiceField(label=_("Of een heel team"), queryset=Team.objects.none(), required=False)
+    team = forms.ModelChoiceField(
+        label=_("Of een heel team"), queryset=Team.objects.none(), required=False, empty_label=_("— Kies een team —")
+    )
     access = forms.ChoiceField(label=_("Toegang"), choices=Access.choices, initial=Access.READ)
 
     def __init__(self, *args, colleagues, teams, **kwargs) -> None:  # type: ignore[no-untyped-def]
@@ -200,7 +202,7 @@ class ShareForm(InputPolicyMixin, forms.Form):
         return data
 
 
-class ReassignForm(InputPolicyMixin, forms.Form):
+class ReassignForm(InputPolicyMixin, Form):
     regisseur = forms.ModelChoiceField(label=_("Nieuwe regisseur"), queryset=User.objects.none())
     reason = forms.ChoiceField(
         label=_("Reden"),
@@ -220,12 +222,12 @@ class ReassignForm(InputPolicyMixin, forms.Form):
         cast(forms.ModelChoiceField, self.fields["regisseur"]).queryset = regisseurs
 
 
-class CloseForm(InputPolicyMixin, forms.Form):
+class CloseForm(InputPolicyMixin, Form):
     outcome = forms.ChoiceField(label=_("Uitkomst"), choices=CaseOutcome.choices)
     reason = forms.CharField(
         label=_("Toelichting"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class NoteForm(InputPolicyMixin, FormTokenMixin, forms.Form):
+class NoteForm(InputPolicyMixin, FormTokenMixin, Form):
     text = forms.CharField(label=_("Notitie"), max_length=validators.NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3}))

@@ -228,6 +228,8 @@ class CaseUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
 
     class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("gedeelde toegang (collega)")
+        verbose_name_plural = _("gedeelde toegang (collega's)")
         indexes = [models.Index(fields=["user", "permission", "content_object"], name="caseuserperm_lookup")]
 
 
@@ -237,6 +239,8 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
 
     class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("gedeelde toegang (team)")
+        verbose_name_plural = _("gedeelde toegang (teams)")
         indexes = [models.Index(fields=["group", "permission", "content_object"], name="casegroupperm_lookup")]
 
 
@@ -314,6 +318,10 @@ class CaseNumberSequence(models.Model):
 
     year = models.PositiveIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("dossiernummering")
+        verbose_name_plural = _("dossiernummering")
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"

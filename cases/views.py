@@ -385,7 +385,7 @@ def note_add(request: HtmxAuthenticatedHttpRequest, case: Case) -> HttpResponse:
         try:
             with form_submitted_once(form=form, user=request.user) as once:
                 services.note_add(actor=request.user, case=case, text=form.cleaned_data["text"])
-                once.result_url = reverse("cases:detail", kwargs={"uuid": case.uuid})
+                once.result_url = reverse("cases:section", kwargs={"uuid": case.uuid, "section": "tijdlijn"})
         except DuplicateSubmission:
             duplicate = True
             messages.info(request, ALREADY_SAVED)

@@ -74,3 +74,26 @@ SCORE_CHOICES = [
 ]
 
 GOAL_THRESHOLD = 2  # scores at or below this are proposed as plan goals
+
+
+# Which life domains are scored for which ages, unless a municipality sets its own bands in
+# the admin (intake.DomainAgeBand; the data migration copies these for every municipality).
+# (domain, min age, max age or None for no upper bound). A child is not scored on the adult
+# domains (income, work, housing, addiction, ADL, participation, justice); the
+# regisseur adds one for a member where it fits (a 16-year-old with a side job, say).
+ADULT_AGE = 18
+DEFAULT_DOMAIN_AGE_BANDS: list[tuple[str, int, int | None]] = [
+    (Domain.FINANCES, ADULT_AGE, None),
+    (Domain.WORK, ADULT_AGE, None),
+    (Domain.DAYTIME, 0, None),
+    (Domain.HOUSING, ADULT_AGE, None),
+    (Domain.RELATIONS, 0, None),
+    (Domain.MENTAL, 0, None),
+    (Domain.PHYSICAL, 0, None),
+    (Domain.ADDICTION, ADULT_AGE, None),
+    (Domain.ADL, ADULT_AGE, None),
+    (Domain.NETWORK, 0, None),
+    (Domain.PARTICIPATION, ADULT_AGE, None),
+    (Domain.JUSTICE, ADULT_AGE, None),
+    (Domain.PARENTING, 0, None),  # parenting for parents, development for children
+]

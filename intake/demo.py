@@ -7,7 +7,7 @@ from typing import TypedDict
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Team, User
+from accounts.models import Municipality, Team, User
 from cases import selectors as case_selectors
 from cases import services as case_services
 from cases.constants import MemberRole, NetworkRelation
@@ -44,6 +44,8 @@ MYRA: PersonSpec = {
 
 @transaction.atomic
 def seed() -> None:
+    for municipality in Municipality.objects.all():
+        services.domain_age_bands_ensure_defaults(actor=None, municipality=municipality)
     team = Team.objects.select_related("municipality").get(name=TEAM, municipality__name="Lochem")
     actor = User.objects.get(username="regisseur")
     household = case_selectors.household_find_by_name(municipality_id=team.municipality_id, name_contains="Chantal")

@@ -4,6 +4,8 @@ import datetime
 from typing import Any, cast
 
 from django import forms
+from django.db.models.fields import BLANK_CHOICE_DASH
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +13,7 @@ from accounts.models import Team, User
 from cases.bsn import clean_bsn
 from cases.models import HouseholdMember, NetworkContact
 from socialdomain import validators
-from socialdomain.forms import FormTokenMixin, InputPolicyMixin
+from socialdomain.forms import Form, FormTokenMixin, InputPolicyMixin
 
 from .constants import SCORE_CHOICES, AdviceOutcome, Domain, SignalSource, TriageRoute
 from .services import PersonInput, ScoreInput
@@ -19,7 +21,7 @@ from .services import PersonInput, ScoreInput
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class SignalForm(InputPolicyMixin, FormTokenMixin, forms.Form):
+class SignalForm(InputPolicyMixin, FormTokenMixin, Form):
     team = forms.ModelChoiceField(queryset=Team.objects.none(), label=_("Ontvangend team"))
     source = forms.ChoiceField(choices=SignalSource.choices, label=_("Bron"))
     question = forms.CharField(
@@ -47,7 +49,7 @@ class SignalForm(InputPolicyMixin, FormTokenMixin, forms.Form):
         return value
 
 
-class PersonForm(InputPolicyMixin, forms.Form):
+class PersonForm(InputPolicyMixin, Form):
     bsn = forms.CharField(required=False, max_length=11, label=_("BSN"), help_text=_("Als het bekend is."))
     first_name = forms.CharField(required=False, max_length=100, label=_("Voornaam"))
     last_name = forms.CharField(required=False, max_length=150, label=_("Achternaam"))
@@ -90,14 +92,14 @@ class PersonForm(InputPolicyMixin, forms.Form):
         )
 
 
-class TriageForm(InputPolicyMixin, forms.Form):
+class TriageForm(InputPolicyMixin, Form):
     route = forms.ChoiceField(
         choices=[(c.value, c.label) for c in (TriageRoute.ADVICE, TriageRoute.CASE, TriageRoute.SAFETY)],
         widget=forms.RadioSelect,
         label=_("Route"),
     )
     advice_outcome = forms.ChoiceField(
-        required=False, choices=[("", "---------"), *AdviceOutcome.choices], label=_("Uitkomst van het advies")
+        required=False, choices=[*BLANK_CHOICE_DASH, *AdviceOutcome.choices], label=_("Uitkomst van het advies")
     )
     regisseur = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label=_("Regisseur"))
     gesprek_planned_on = forms.DateField(
@@ -140,7 +142,7 @@ class TriageForm(InputPolicyMixin, forms.Form):
         return data
 
 
-class GesprekForm(InputPolicyMixin, forms.Form):
+class GesprekForm(InputPolicyMixin, Form):
     """The gesprek with one score field and one note field per member and domain."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, label=_("versie"))
@@ -196,25 +198,47 @@ class GesprekForm(InputPolicyMixin, forms.Form):
         help_text=_("Verplicht als een latere trede is ingevuld en een eerdere niet."),
     )
 
+    extra_domains = forms.MultipleChoiceField(required=False, widget=forms.MultipleHiddenInput)
+
     def __init__(  # type: ignore[no-untyped-def]
         self,
         *args,
         members: list[HouseholdMember],
         contacts: list[NetworkContact],
-        domains: list[Domain],
+        domains: dict[int, list[Domain]],
         **kwargs,
     ) -> None:
+        """`domains`: per member id, the domains that fit their age (intake.selectors.domains_for).
+
+        The regisseur may add others per member ("Leefgebied toevoegen": the submit button
+        `add_domain=<member id>` with the choice `add_<member id>`); added domains travel in
+        the hidden `extra_domains` ("<member id>:<domain>") until they are scored, and a
+        domain with a saved score is always shown.
+        """
         super().__init__(*args, **kwargs)
         self.member_list = members
-        self.domains = domains
         cast(forms.ChoiceField, self.fields["members"]).choices = [
             (m.pk, f"{m.person.full_name} ({m.get_role_display()})") for m in members
         ]
         cast(forms.ChoiceField, self.fields["contacts"]).choices = [
             (c.pk, f"{c.name} ({c.get_relation_display()})") for c in contacts
         ]
+        pairs = [f"{m.pk}:{d.value}" for m in members for d in Domain]
+        cast(forms.ChoiceField, self.fields["extra_domains"]).choices = [(p, p) for p in pairs]
+        extra = self._extra_pairs(members, domains)
+        self.domains_by_member: dict[int, list[Domain]] = {
+            m.pk: [d for d in Domain if d in domains.get(m.pk, []) or (m.pk, d.value) in extra] for m in members
+        }
+        self.initial["extra_domains"] = sorted(f"{mid}:{d}" for mid, d in extra)
+        if self.is_bound:
+            data = cast(QueryDict, self.data).copy()
+            data.setlist("extra_domains", self.initial["extra_domains"])
+            adding = data.get("add_domain", "")
+            if adding.isdigit():
+                data[self.add_name(int(adding))] = ""  # added now: no longer a choice
+            self.data = data
         for m in members:
-            for d in domains:
+            for d in self.domains_by_member[m.pk]:
                 self.fields[self.score_name(m.pk, d.value)] = forms.TypedChoiceField(
                     coerce=int,
                     empty_value=None,
@@ -227,6 +251,40 @@ class GesprekForm(InputPolicyMixin, forms.Form):
                     max_length=300,
                     label=_("Toelichting %(domain)s – %(name)s") % {"domain": d.label, "name": m.person.first_name},
                 )
+            addable = [d for d in Domain if d not in self.domains_by_member[m.pk]]
+            if addable:
+                self.fields[self.add_name(m.pk)] = forms.ChoiceField(
+                    required=False,
+                    choices=[("", _("— Kies leefgebied —")), *((d.value, d.label) for d in addable)],
+                    label=_("Leefgebied toevoegen voor %(name)s") % {"name": m.person.first_name},
+                )
+
+    def _extra_pairs(self, members: list[HouseholdMember], domains: dict[int, list[Domain]]) -> set[tuple[int, str]]:
+        """Domains shown beyond the age bands: scored before, added earlier, or added now."""
+        ids = {m.pk for m in members}
+        extra: set[tuple[int, str]] = set()
+        # Saved scores always keep their row (also when a post lacks extra_domains), so a
+        # save never drops a score just because its domain is outside the age band.
+        values = [k.removeprefix("score_").replace("_", ":", 1) for k in self.initial if k.startswith("score_")]
+        if self.is_bound:
+            values += list(cast(QueryDict, self.data).getlist("extra_domains"))
+            adding = self.data.get("add_domain", "")
+            if adding.isdigit():
+                values.append(f"{adding}:{self.data.get(self.add_name(int(adding)), '')}")
+        for value in values:
+            member, _sep, domain = str(value).partition(":")
+            if member.isdigit() and int(member) in ids and domain in Domain.values:
+                extra.add((int(member), domain))
+        return {(mid, d) for mid, d in extra if Domain(d) not in domains.get(mid, [])}
+
+    @property
+    def adding_domain(self) -> bool:
+        """The regisseur pressed "Leefgebied toevoegen": show the form again, save nothing."""
+        return self.is_bound and bool(self.data.get("add_domain"))
+
+    @staticmethod
+    def add_name(member_id: int) -> str:
+        return f"add_{member_id}"
 
     @staticmethod
     def score_name(member_id: int, domain: str) -> str:
@@ -253,8 +311,9 @@ class GesprekForm(InputPolicyMixin, forms.Form):
                         "score": self[self.score_name(m.pk, d.value)],
                         "note": self[self.note_name(m.pk, d.value)],
                     }
-                    for d in self.domains
+                    for d in self.domains_by_member[m.pk]
                 ],
+                "add": self[self.add_name(m.pk)] if self.add_name(m.pk) in self.fields else None,
             }
             for m in self.member_list
         ]
@@ -267,7 +326,7 @@ class GesprekForm(InputPolicyMixin, forms.Form):
     def score_inputs(self) -> list[ScoreInput]:
         result = []
         for m in self.member_list:
-            for d in self.domains:
+            for d in self.domains_by_member[m.pk]:
                 score = self.cleaned_data.get(self.score_name(m.pk, d.value))
                 if score is not None:
                     note = self.cleaned_data.get(self.note_name(m.pk, d.value), "")
@@ -275,7 +334,7 @@ class GesprekForm(InputPolicyMixin, forms.Form):
         return result
 
 
-class MeldcodeStepsForm(InputPolicyMixin, forms.Form):
+class MeldcodeStepsForm(InputPolicyMixin, Form):
     """One date field per Meldcode step of a case (`step_<n>`); the rules live in the service."""
 
     def __init__(self, *args, steps: list, **kwargs) -> None:  # type: ignore[no-untyped-def]

@@ -77,7 +77,7 @@ class Signal(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_source_display()} {self.received_on:%Y-%m-%d}"
+        return f"{self.get_source_display()} {self.received_on:%d-%m-%Y}"
 
     @property
     def age_days(self) -> int:
@@ -182,7 +182,7 @@ class Gesprek(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.case} {self.date:%Y-%m-%d}"
+        return f"{self.case} {self.date:%d-%m-%Y}"
 
 
 class DomainScore(models.Model):
@@ -206,3 +206,49 @@ class DomainScore(models.Model):
 
     def __str__(self) -> str:
         return f"{_('Score')} #{self.pk}"
+
+
+class DomainAgeBand(models.Model):
+    """A life domain that a municipality scores for members of an age band.
+
+    The matrix differs between municipalities (ZRM versions have twelve or thirteen
+    domains; one team scores "Justitie" from 12, another from 18), so it is data that the
+    functional administrator keeps in the admin. A domain without a band in a municipality
+    is not proposed there (the regisseur can still add it for one member). A municipality
+    without any band uses `constants.DEFAULT_DOMAIN_AGE_BANDS`.
+    """
+
+    municipality = models.ForeignKey(
+        "accounts.Municipality",
+        on_delete=models.CASCADE,
+        related_name="domain_age_bands",
+        verbose_name=_("gemeente"),
+    )
+    domain = models.CharField(_("leefgebied"), max_length=16, choices=Domain.choices)
+    min_age = models.PositiveSmallIntegerField(
+        _("vanaf leeftijd"), default=0, validators=[MaxValueValidator(120)], help_text=_("In jaren, inclusief.")
+    )
+    max_age = models.PositiveSmallIntegerField(
+        _("tot en met leeftijd"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(120)],
+        help_text=_("In jaren, inclusief. Leeg: geen bovengrens."),
+    )
+
+    class Meta:
+        verbose_name = _("leefgebied per leeftijd")
+        verbose_name_plural = _("leefgebieden per leeftijd")
+        ordering = ["municipality__name", "domain", "min_age"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "domain", "min_age"], name="domain_age_band_unique_start"),
+            models.CheckConstraint(
+                condition=Q(max_age__isnull=True) | Q(max_age__gte=models.F("min_age")),
+                name="domain_age_band_max_not_below_min",
+                violation_error_message=_("De hoogste leeftijd ligt onder de laagste."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        upper = _("en ouder") if self.max_age is None else f"– {self.max_age}"
+        return f"{self.get_domain_display()}: {self.min_age} {upper}"

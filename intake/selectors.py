@@ -18,8 +18,8 @@ from cases import permissions as case_permissions
 from cases import selectors as case_selectors
 from cases.models import Case, HouseholdMember
 
-from .constants import GOAL_THRESHOLD, Domain, GesprekStatus, SignalStatus
-from .models import DomainScore, Gesprek, MeldcodeStep, Signal
+from .constants import DEFAULT_DOMAIN_AGE_BANDS, GOAL_THRESHOLD, Domain, GesprekStatus, SignalStatus
+from .models import DomainAgeBand, DomainScore, Gesprek, MeldcodeStep, Signal
 from .querysets import SignalQuerySet
 
 
@@ -150,12 +150,39 @@ def has_children(*, members: list[HouseholdMember]) -> bool:
     return any(m.role == "child" or m.person.age < 18 for m in members)
 
 
-def domains_for(*, members: list[HouseholdMember]) -> list[Domain]:
-    """The ZRM domains; parenting/development only where children are involved."""
-    domains = list(Domain)
-    if not has_children(members=members):
-        domains.remove(Domain.PARENTING)
-    return domains
+Band = tuple[str, int, int | None]
+
+
+def domain_age_bands(*, municipality_id: int) -> list[Band]:
+    """The municipality's (domain, min age, max age) bands; the defaults when it has none. One query."""
+    rows = list(
+        DomainAgeBand.objects.filter(municipality_id=municipality_id).values_list("domain", "min_age", "max_age")
+    )
+    return rows or [(str(d), lo, hi) for d, lo, hi in DEFAULT_DOMAIN_AGE_BANDS]
+
+
+def age_on(birth_date: datetime.date, day: datetime.date) -> int:
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def domains_for(*, members: list[HouseholdMember], municipality_id: int, on: datetime.date) -> dict[int, list[Domain]]:
+    """Per member (id): the life domains to score, in matrix order, for their age on `on`.
+
+    A domain applies when one of the municipality's bands covers the member's age;
+    parenting/development only where children are involved. Domains outside these are
+    not offered by default; the gesprek form lets the regisseur add them per member.
+    One query (the bands).
+    """
+    bands = domain_age_bands(municipality_id=municipality_id)
+    children = has_children(members=members)
+    result: dict[int, list[Domain]] = {}
+    for member in members:
+        age = age_on(member.person.birth_date, on)
+        applies = {d for d, lo, hi in bands if lo <= age and (hi is None or age <= hi)}
+        if not children:
+            applies.discard(Domain.PARENTING)
+        result[member.pk] = [d for d in Domain if d.value in applies]
+    return result
 
 
 @dataclass
@@ -182,10 +209,9 @@ def _build_overview(
     *, members: list[HouseholdMember], current: dict[tuple[int, str], DomainScore], before: dict[tuple[int, str], int]
 ) -> list[MemberScores]:
     result = []
-    domains = domains_for(members=members)
     for member in members:
         rows = []
-        for domain in domains:
+        for domain in Domain:  # only the scored ones, in matrix order
             s = current.get((member.pk, domain.value))
             if s is None and (member.pk, domain.value) not in before:
                 continue

@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.constants import CASEWORK_ROLES, Role
-from accounts.models import Team, User
+from accounts.models import Municipality, Team, User
 from accounts.services import notification_send
 from cases import permissions as case_permissions
 from cases import selectors as case_selectors
@@ -28,6 +28,7 @@ from socialdomain.audit import audit_write
 from socialdomain.concurrency import StaleVersion, bump_version, check_version, lock_row
 
 from .constants import (
+    DEFAULT_DOMAIN_AGE_BANDS,
     AdviceOutcome,
     Domain,
     GesprekStatus,
@@ -35,7 +36,7 @@ from .constants import (
     SignalStatus,
     TriageRoute,
 )
-from .models import DomainScore, Gesprek, MeldcodeStep, Signal
+from .models import DomainAgeBand, DomainScore, Gesprek, MeldcodeStep, Signal
 from .selectors import signal_person_ids_visible_to
 
 LADDER_FIELDS = ["ladder_own", "ladder_network", "ladder_general", "ladder_tailored"]
@@ -538,3 +539,23 @@ def gesprek_save(
         },
     )
     return current
+
+
+@transaction.atomic
+def domain_age_bands_ensure_defaults(*, actor: User | None, municipality: Municipality) -> int:
+    """Give a municipality without life-domain bands the defaults; idempotent.
+
+    Returns the number of bands created (0 when the municipality already has its own).
+    Changes afterwards are the functional administrator's, in the admin.
+    """
+    if DomainAgeBand.objects.select_for_update().filter(municipality=municipality).exists():
+        return 0
+    bands = [
+        DomainAgeBand(municipality=municipality, domain=domain, min_age=lo, max_age=hi)
+        for domain, lo, hi in DEFAULT_DOMAIN_AGE_BANDS
+    ]
+    for band in bands:
+        band.full_clean()
+    DomainAgeBand.objects.bulk_create(bands)
+    audit_write(actor=actor, action="domain_age_bands_default", obj=municipality, changes={"bands": [None, len(bands)]})
+    return len(bands)

@@ -201,7 +201,7 @@ def _gesprek_form(gesprek: Gesprek, data=None) -> GesprekForm:  # type: ignore[n
     household = gesprek.case.household
     members = list(case_selectors.household_members(household=household))
     contacts = list(case_selectors.household_network(household=household))
-    domains = selectors.domains_for(members=members)
+    domains = selectors.domains_for(members=members, municipality_id=household.municipality_id, on=gesprek.date)
     initial = {
         "version": gesprek.version,
         "date": gesprek.date,
@@ -270,7 +270,9 @@ def gesprek_edit(request: AuthenticatedHttpRequest, case: Case, uuid: UUID) -> H
         return redirect("intake:gesprek_detail", uuid=gesprek.uuid)
     form = _gesprek_form(gesprek, request.POST if request.method == "POST" else None)
     conflict = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.adding_domain:
+        pass  # shown again with the added domain; the autosave keeps the draft
+    elif request.method == "POST" and form.is_valid():
         try:
             _save(request, gesprek, form, final=True)
         except services.GesprekConflict as exc:

@@ -7,9 +7,11 @@ so an agreed version cannot be changed here either.
 
 from django.contrib import admin
 
+from socialdomain.forms import PlaceholderAdminMixin
+
 from .models import PlanSettings
 
 
 @admin.register(PlanSettings)
-class PlanSettingsAdmin(admin.ModelAdmin):
+class PlanSettingsAdmin(PlaceholderAdminMixin, admin.ModelAdmin):
     list_display = ["municipality", "evaluation_months"]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import HouseholdMember
 from intake.constants import SCORE_CHOICES, Domain
 from socialdomain import validators as v
-from socialdomain.forms import FormTokenMixin, InputPolicyMixin
+from socialdomain.forms import Form, FormTokenMixin, InputPolicyMixin
 
 from .constants import ANSWER_CHOICES, QUESTIONS, AgreementMethod, GoalOutcome, Rung
 from .models import Goal
@@ -40,7 +40,7 @@ class TextField(forms.CharField):
         return _clean_text(super().clean(value))
 
 
-class VersionForm(InputPolicyMixin, forms.Form):
+class VersionForm(InputPolicyMixin, Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
@@ -62,7 +62,7 @@ def member_label(member: HouseholdMember) -> str:
     return member.person.first_name
 
 
-class StartForm(InputPolicyMixin, forms.Form):
+class StartForm(InputPolicyMixin, Form):
     """Start the plan; the participatieladder of each adult at the gesprek."""
 
     def __init__(self, *args: Any, adults: list[HouseholdMember], **kwargs: Any) -> None:
@@ -164,7 +164,7 @@ class AgreeForm(VersionForm):
         self.fields["members"].choices = [(m.pk, member_label(m)) for m in members]  # type: ignore[attr-defined]
 
 
-class EvaluationForm(InputPolicyMixin, forms.Form):
+class EvaluationForm(InputPolicyMixin, Form):
     date = forms.DateField(label=_("Datum evaluatie"), widget=DateInput())
     household_view = TextField(
         label=_("Hoe ervaart het gezin de hulp?"),
@@ -242,13 +242,13 @@ class EvaluationForm(InputPolicyMixin, forms.Form):
         ]
 
 
-class CodeForm(InputPolicyMixin, forms.Form):
+class CodeForm(InputPolicyMixin, Form):
     code = forms.CharField(
         label=_("Uw code"), max_length=40, help_text=_("De code staat op het briefje van uw regisseur.")
     )
 
 
-class QuestionnaireForm(InputPolicyMixin, forms.Form):
+class QuestionnaireForm(InputPolicyMixin, Form):
     remarks = TextField(
         label=_("Wilt u nog iets kwijt? (niet verplicht)"),
         max_length=v.SHORT_TEXT_MAX,

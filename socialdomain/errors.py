@@ -8,6 +8,10 @@ def _render(request: HttpRequest, template: str, status: int) -> HttpResponse:
     return HttpResponse(loader.render_to_string(template, {}, request), status=status)
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _render(request, "400.html", 400)
+
+
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _render(request, "403.html", 403)
 

@@ -1,8 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 
 from accounts import views as account_views
 from cases import break_glass_views
@@ -15,6 +19,12 @@ admin.site.index_title = _("Functioneel beheer")
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("health", account_views.health, name="health"),
+    # Browsers ask for /favicon.ico before reading the page's <link rel="icon">.
+    path(
+        "favicon.ico",
+        login_not_required(RedirectView.as_view(url=lazy(static, str)("img/favicon.ico"), permanent=False)),
+        name="favicon",
+    ),
     path("inloggen/", account_views.LoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("wachtwoord/", auth_views.PasswordChangeView.as_view(), name="password_change"),
@@ -41,6 +51,7 @@ if settings.DEBUG:
 
     urlpatterns += staticfiles_urlpatterns()
 
+handler400 = "socialdomain.errors.bad_request"
 handler403 = "socialdomain.errors.permission_denied"
 handler404 = "socialdomain.errors.page_not_found"
 handler500 = "socialdomain.errors.server_error"

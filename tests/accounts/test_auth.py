@@ -65,7 +65,15 @@ def _plain_routes(resolver: URLResolver | None = None, prefix: str = "") -> list
 
 
 # The client-experience questionnaire is answered without login (plan app, docs/plan.md).
-PUBLIC = {"/inloggen/", "/health", "/beheer/login/", "/beheer/logout/", "/vragenlijst/", "/vragenlijst/antwoorden/"}
+PUBLIC = {
+    "/inloggen/",
+    "/health",
+    "/favicon.ico",
+    "/beheer/login/",
+    "/beheer/logout/",
+    "/vragenlijst/",
+    "/vragenlijst/antwoorden/",
+}
 
 
 def _app_routes_with_uuid() -> list[str]:

@@ -73,7 +73,7 @@ def axe_violations(page: Page, impacts: tuple[str, ...] = ALL_IMPACTS) -> list[d
     return [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
         for v in results["violations"]
-        if v["impact"] in impacts
+        if impacts is None or v["impact"] in impacts
     ]
 
 

@@ -90,6 +90,10 @@ def test_readme_run_command_serves_demo_on_sqlite_without_services(browser, tmp_
         output = (tmp_path / "demo.log").read_text()
         assert "regisseur" in output and "demo-wachtwoord-2026" in output
         assert f"http://127.0.0.1:{port}/" in output
+        # A fresh demo prints no warnings: no system-check warnings (models.W040 on SQLite),
+        # no WhiteNoise "No directory at: staticfiles/", nothing from Python's warnings.
+        for warning in ("WARNING", "Warning", "W040", "No directory at", "System check identified some issues"):
+            assert warning not in output, output
 
         context = browser.new_context(base_url=f"http://127.0.0.1:{port}")
         page = context.new_page()
@@ -105,6 +109,15 @@ def test_readme_run_command_serves_demo_on_sqlite_without_services(browser, tmp_
         assert "Gezin Chantal en Myra" in page.inner_text("h1")
         page.get_by_role("link", name="Aanmeldingen").first.click()
         assert page.inner_text("h1").startswith("Aanmeldingen")
+        # A wrong URL shows the Dutch 404 page, not Django's debug page listing the URL patterns.
+        response = page.goto("/bestaat-niet/")
+        assert response is not None and response.status == 404
+        assert page.inner_text("h1") == "Pagina niet gevonden"
+        assert page.title() == "Pagina niet gevonden – Sociaal Domein"
+        assert "URLconf" not in page.content() and "DEBUG = True" not in page.content()
+        # Static files are served with DEBUG off (WhiteNoise), the favicon included.
+        assert page.request.get("/static/img/favicon.svg").status == 200
+        assert page.request.get("/static/css/app.css").status == 200
         context.close()
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
