@@ -34,13 +34,19 @@ def budget_check_overruns(*, budget_id: int) -> list[int]:
         if over and not line.overrun_alerted:
             BudgetLine.objects.filter(pk=line.pk).update(overrun_alerted=True)
             alerted.append(line.pk)
+            if position.budget <= 0:
+                text = _("Verplichtingen op een niet-begrote budgetregel %(year)s: %(line)s.") % {
+                    "year": budget.year,
+                    "line": str(line),
+                }
+            else:
+                text = _("Dreigende overschrijding %(year)s: %(line)s, prognose %(pct)s %% van het budget.") % {
+                    "year": budget.year,
+                    "line": str(line),
+                    "pct": pct,
+                }
             for controller in controllers:
-                notification_send(
-                    recipient=controller,
-                    text=_("Dreigende overschrijding %(year)s: %(line)s, prognose %(pct)s %% van het budget.")
-                    % {"year": budget.year, "line": str(line), "pct": pct},
-                    link=f"/budget/{budget.uuid}/",
-                )
+                notification_send(recipient=controller, text=text, link=f"/budget/{budget.uuid}/")
         elif not over and line.overrun_alerted:
             BudgetLine.objects.filter(pk=line.pk).update(overrun_alerted=False)
     return alerted

@@ -77,8 +77,6 @@ def _seed_municipality(*, municipality: Municipality, year: int) -> None:
         )
         lines.append((line, factor))
     teams = list(Team.objects.filter(municipality=municipality, kind__in=["wijkteam", "cjg"]).order_by("name"))
-    for ceiling_team in teams:
-        TeamCeiling.objects.get_or_create(budget=budget, team=ceiling_team, defaults={"amount": Decimal("2500000.00")})
     if LedgerEntry.objects.filter(line__budget=budget, source_kind="demo").exists():
         return
     providers = _providers(municipality)
@@ -129,5 +127,10 @@ def _seed_municipality(*, municipality: Municipality, year: int) -> None:
                     )
     LedgerEntry.objects.bulk_create(entries, batch_size=2000)
     services.rollups_rebuild(budget=budget)
+    # Ceilings with some room above each team's history (the demo's grants still fit).
+    for ceiling_team in teams:
+        committed = services.team_committed(budget=budget, team_id=ceiling_team.pk)
+        amount = (committed * Decimal("1.15") / 1000).quantize(Decimal("1")) * 1000 + Decimal("250000")
+        TeamCeiling.objects.get_or_create(budget=budget, team=ceiling_team, defaults={"amount": amount})
     budget_check_overruns(budget_id=budget.pk)
     household_figures_compute(budget_id=budget.pk)

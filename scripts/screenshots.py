@@ -11,6 +11,7 @@ login form as each demo user and photographs their pages with headless Debian Ch
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -73,6 +74,13 @@ def pages_per_user() -> dict[str, list[tuple[str, str]]]:
         ("meldingen", "/meldingen/"),
         ("noodtoegang", "/noodtoegang/"),
         ("niet-gevonden", "/bestaat-niet/"),
+        ("dossier-gezin", f"{c}gezin/"),
+        ("dossier-plan", f"{c}plan/"),
+        ("plan", f"{c}plan/overzicht/"),
+        ("dossier-voorzieningen", f"{c}voorzieningen/"),
+        ("voorzieningen", f"{c}voorzieningen/lijst/"),
+        ("voorziening-nieuw", f"{c}voorzieningen/nieuw/"),
+        ("evaluaties-voorzieningen", "/voorzieningen/evaluaties/"),
     ]
     if signal_ is not None:
         regisseur_pages.append(("aanmelding", f"/aanmeldingen/{signal_.uuid}/"))
@@ -84,8 +92,8 @@ def pages_per_user() -> dict[str, list[tuple[str, str]]]:
         "anoniem": [("inloggen", "/inloggen/")],
         "regisseur": regisseur_pages,
         "teamleider": [("home", "/"), ("team", "/dossiers/team/"), ("aanmeldingen", "/aanmeldingen/"), ("dossier", c)],
-        "expert": [("home", "/")],
-        "controller": [("home", "/")],
+        "expert": [("home", "/"), ("expertiseteam", "/expertiseteam/")],
+        "controller": [("home", "/"), ("budget", "/budget/")],
         "beheerder": [
             ("beheer", "/beheer/"),
             ("teams", "/beheer/accounts/team/"),
@@ -96,6 +104,9 @@ def pages_per_user() -> dict[str, list[tuple[str, str]]]:
             ("leefgebieden", "/beheer/intake/domainageband/"),
             ("leefgebied", f"/beheer/intake/domainageband/{band.pk}/change/" if band else "/beheer/"),
             ("logboek", "/beheer/audit/auditevent/"),
+            ("budgetten", "/beheer/budget/budget/"),
+            ("catalogus", "/beheer/arrangements/catalogueitem/"),
+            ("mandaten", "/beheer/arrangements/mandate/"),
         ],
     }
 
@@ -160,8 +171,8 @@ def main() -> None:
                         count += 1
                     if user == "regisseur":
                         # The gesprek form, opened as the regisseur does (a draft in the throw-away demo database).
-                        page.goto(dict(pages)["dossier"])
-                        page.get_by_role("button", name="Nieuw gesprek").click()
+                        page.goto(dict(pages)["dossier"] + "gesprekken/")
+                        page.get_by_role("button", name=re.compile("Nieuw gesprek|Verder met het concept")).click()
                         page.wait_for_load_state("networkidle")
                         shoot(page, OUT / user / f"gesprek-bewerken-{width}.png")
                         count += 1

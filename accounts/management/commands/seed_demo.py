@@ -19,7 +19,8 @@ class Command(BaseCommand):
         from importlib import import_module
 
         seeders = []
-        for app in ["cases", "intake", "plan", "arrangements", "budget"]:
+        # The budget before the arrangements: granted demo arrangements then book on budgeted lines.
+        for app in ["cases", "intake", "plan", "budget", "arrangements"]:
             try:
                 module = import_module(f"{app}.demo")
             except ModuleNotFoundError as exc:
