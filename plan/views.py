@@ -4,6 +4,7 @@ go through the services, which audit them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -172,6 +173,38 @@ def _item_conflict(form: Any, exc: services.PlanConflict, label: str, yours: str
     return _conflict(form, exc, [{"label": label, "theirs": summary, "yours": yours}])
 
 
+def _add_to_draft(
+    request: AuthenticatedHttpRequest,
+    case: Case,
+    form: Any,
+    *,
+    save: Callable[[], object],
+    conflict_label: str,
+    yours: Callable[[], str],
+    success: str,
+    title: str,
+) -> HttpResponse:
+    """The one way an item (goal, action, safety agreement, risk) is added to a draft plan:
+    saved once per form token, refused with both versions on a stale plan version (409),
+    service errors on the form, back to the plan when saved."""
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            with form_submitted_once(form=form, user=request.user) as once:
+                save()
+                once.result_url = reverse("plan:detail", kwargs={"uuid": case.uuid})
+        except DuplicateSubmission as dup:
+            return _already_saved(request, dup, case)
+        except services.PlanConflict as exc:
+            conflict = _item_conflict(form, exc, conflict_label, yours())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return _detail(case)
+    return _form_page(request, case, form, title, conflict=conflict)
+
+
 @require_http_methods(["GET", "POST"])
 @case_view(write=True)
 def goal_add(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
@@ -179,31 +212,27 @@ def goal_add(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     members = list(selectors.case_selectors.household_members(household=case.household))
     initial = {"version": plan.version, "target_date": services.add_months(plan.plan_date, 3)}
     form = forms.GoalForm(request.POST or None, initial=initial, members=members)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> object:
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "member", "form_token")}
-        try:
-            with form_submitted_once(form=form, user=request.user) as once:
-                services.goal_add(
-                    actor=request.user,
-                    plan=plan,
-                    expected_version=form.cleaned_data["version"],
-                    member_id=form.cleaned_data["member"],
-                    **data,
-                )
-                once.result_url = reverse("plan:detail", kwargs={"uuid": case.uuid})
-        except DuplicateSubmission as dup:
-            return _already_saved(request, dup, case)
-        except services.PlanConflict as exc:
-            conflict = _item_conflict(
-                form, exc, _("Nieuw doel"), str(form.cleaned_data["description"] or form.cleaned_data["domain"])
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Het doel is toegevoegd."))
-            return _detail(case)
-    return _form_page(request, case, form, _("Doel toevoegen"), conflict=conflict)
+        return services.goal_add(
+            actor=request.user,
+            plan=plan,
+            expected_version=form.cleaned_data["version"],
+            member_id=form.cleaned_data["member"],
+            **data,
+        )
+
+    return _add_to_draft(
+        request,
+        case,
+        form,
+        save=save,
+        conflict_label=_("Nieuw doel"),
+        yours=lambda: str(form.cleaned_data["description"] or form.cleaned_data["domain"]),
+        success=_("Het doel is toegevoegd."),
+        title=_("Doel toevoegen"),
+    )
 
 
 @require_POST
@@ -237,32 +266,30 @@ def action_add(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
         goals=goals,
         regisseur=case.regisseur,
     )
-    conflict = None
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> object:
         kind, owner_id = form.owner_parts()
-        try:
-            with form_submitted_once(form=form, user=request.user) as once:
-                services.action_add(
-                    actor=request.user,
-                    plan=plan,
-                    expected_version=form.cleaned_data["version"],
-                    description=form.cleaned_data["description"],
-                    owner_kind=kind,
-                    owner_id=owner_id,
-                    due_on=form.cleaned_data["due_on"],
-                    goal=form.selected_goal(),
-                )
-                once.result_url = reverse("plan:detail", kwargs={"uuid": case.uuid})
-        except DuplicateSubmission as dup:
-            return _already_saved(request, dup, case)
-        except services.PlanConflict as exc:
-            conflict = _item_conflict(form, exc, _("Nieuwe actie"), form.cleaned_data["description"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("De actie is toegevoegd."))
-            return _detail(case)
-    return _form_page(request, case, form, _("Actie toevoegen"), conflict=conflict)
+        return services.action_add(
+            actor=request.user,
+            plan=plan,
+            expected_version=form.cleaned_data["version"],
+            description=form.cleaned_data["description"],
+            owner_kind=kind,
+            owner_id=owner_id,
+            due_on=form.cleaned_data["due_on"],
+            goal=form.selected_goal(),
+        )
+
+    return _add_to_draft(
+        request,
+        case,
+        form,
+        save=save,
+        conflict_label=_("Nieuwe actie"),
+        yours=lambda: form.cleaned_data["description"],
+        success=_("De actie is toegevoegd."),
+        title=_("Actie toevoegen"),
+    )
 
 
 @require_POST
@@ -285,28 +312,22 @@ def action_done(request: AuthenticatedHttpRequest, case: Case, action_uuid: UUID
 def safety_add(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     plan = _draft_or_redirect(case)
     form = forms.SafetyForm(request.POST or None, initial={"version": plan.version})
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            with form_submitted_once(form=form, user=request.user) as once:
-                services.safety_agreement_add(
-                    actor=request.user,
-                    plan=plan,
-                    expected_version=form.cleaned_data["version"],
-                    text=form.cleaned_data["text"],
-                    who=form.cleaned_data["who"],
-                )
-                once.result_url = reverse("plan:detail", kwargs={"uuid": case.uuid})
-        except DuplicateSubmission as dup:
-            return _already_saved(request, dup, case)
-        except services.PlanConflict as exc:
-            conflict = _item_conflict(form, exc, _("Nieuwe veiligheidsafspraak"), form.cleaned_data["text"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("De veiligheidsafspraak is toegevoegd."))
-            return _detail(case)
-    return _form_page(request, case, form, _("Veiligheidsafspraak toevoegen"), conflict=conflict)
+    return _add_to_draft(
+        request,
+        case,
+        form,
+        save=lambda: services.safety_agreement_add(
+            actor=request.user,
+            plan=plan,
+            expected_version=form.cleaned_data["version"],
+            text=form.cleaned_data["text"],
+            who=form.cleaned_data["who"],
+        ),
+        conflict_label=_("Nieuwe veiligheidsafspraak"),
+        yours=lambda: form.cleaned_data["text"],
+        success=_("De veiligheidsafspraak is toegevoegd."),
+        title=_("Veiligheidsafspraak toevoegen"),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -314,28 +335,22 @@ def safety_add(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
 def risk_add(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     plan = _draft_or_redirect(case)
     form = forms.RiskForm(request.POST or None, initial={"version": plan.version})
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            with form_submitted_once(form=form, user=request.user) as once:
-                services.risk_add(
-                    actor=request.user,
-                    plan=plan,
-                    expected_version=form.cleaned_data["version"],
-                    description=form.cleaned_data["description"],
-                    mitigation=form.cleaned_data["mitigation"],
-                )
-                once.result_url = reverse("plan:detail", kwargs={"uuid": case.uuid})
-        except DuplicateSubmission as dup:
-            return _already_saved(request, dup, case)
-        except services.PlanConflict as exc:
-            conflict = _item_conflict(form, exc, _("Nieuw risico"), form.cleaned_data["description"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Het risico is toegevoegd."))
-            return _detail(case)
-    return _form_page(request, case, form, _("Risico toevoegen"), conflict=conflict)
+    return _add_to_draft(
+        request,
+        case,
+        form,
+        save=lambda: services.risk_add(
+            actor=request.user,
+            plan=plan,
+            expected_version=form.cleaned_data["version"],
+            description=form.cleaned_data["description"],
+            mitigation=form.cleaned_data["mitigation"],
+        ),
+        conflict_label=_("Nieuw risico"),
+        yours=lambda: form.cleaned_data["description"],
+        success=_("Het risico is toegevoegd."),
+        title=_("Risico toevoegen"),
+    )
 
 
 @require_http_methods(["GET", "POST"])
