@@ -139,7 +139,7 @@ def _book(
     return entry
 
 
-def _budget_for(*, municipality_id: int, year: int, lock: bool = False) -> Budget:
+def _budget_for(*, municipality_id: int, year: int) -> Budget:
     """The municipality's budget of that year; created (open, without lines) when missing,
     so that a commitment reaching into a year not yet budgeted is never lost."""
     budget, _created = Budget.objects.get_or_create(municipality_id=municipality_id, year=year)
