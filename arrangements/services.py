@@ -614,47 +614,52 @@ def _check_version(arrangement: Arrangement, version: int | None) -> None:
         )
 
 
-def _step(arrangement: Arrangement, *, frm: set[str], to: str) -> None:
-    if arrangement.status not in frm:
+def _status_step(
+    *, actor: User, arrangement: Arrangement, version: int | None, frm: str, to: str, action: str
+) -> Arrangement:
+    """One step along the statuses (row-locked, version-checked, audited)."""
+    arrangement = _locked(arrangement)
+    _require_write(actor, arrangement.case)
+    _check_version(arrangement, version)
+    if arrangement.status != frm:
         raise ValidationError(_("Dit kan niet in de huidige status van de voorziening."), code="status")
     arrangement.status = to
     arrangement.version += 1
+    arrangement.save(update_fields=["status", "version", "updated_at"])
+    audit_write(
+        actor=actor,
+        action=action,
+        obj=arrangement,
+        case_uuid=arrangement.case.uuid,
+        changes={"status": [frm, to]},
+    )
+    return arrangement
 
 
 @transaction.atomic
 def arrangement_allocate(*, actor: User, arrangement: Arrangement, version: int | None = None) -> Arrangement:
     """Granted -> allocated to the provider (toewijzing, iWmo/iJw 301)."""
-    arrangement = _locked(arrangement)
-    _require_write(actor, arrangement.case)
-    _check_version(arrangement, version)
-    _step(arrangement, frm={ArrangementStatus.GRANTED}, to=ArrangementStatus.ALLOCATED)
-    arrangement.save(update_fields=["status", "version", "updated_at"])
-    audit_write(
+    return _status_step(
         actor=actor,
+        arrangement=arrangement,
+        version=version,
+        frm=ArrangementStatus.GRANTED,
+        to=ArrangementStatus.ALLOCATED,
         action="arrangement_allocate",
-        obj=arrangement,
-        case_uuid=arrangement.case.uuid,
-        changes={"status": [ArrangementStatus.GRANTED, arrangement.status]},
     )
-    return arrangement
 
 
 @transaction.atomic
 def arrangement_start(*, actor: User, arrangement: Arrangement, version: int | None = None) -> Arrangement:
     """Allocated -> started (the provider's start message, iWmo/iJw 305)."""
-    arrangement = _locked(arrangement)
-    _require_write(actor, arrangement.case)
-    _check_version(arrangement, version)
-    _step(arrangement, frm={ArrangementStatus.ALLOCATED}, to=ArrangementStatus.STARTED)
-    arrangement.save(update_fields=["status", "version", "updated_at"])
-    audit_write(
+    return _status_step(
         actor=actor,
+        arrangement=arrangement,
+        version=version,
+        frm=ArrangementStatus.ALLOCATED,
+        to=ArrangementStatus.STARTED,
         action="arrangement_start",
-        obj=arrangement,
-        case_uuid=arrangement.case.uuid,
-        changes={"status": [ArrangementStatus.ALLOCATED, arrangement.status]},
     )
-    return arrangement
 
 
 @transaction.atomic
