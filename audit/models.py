@@ -10,6 +10,22 @@ class EventKind(models.TextChoices):
     WRITE = "write", _("Wijziging")
 
 
+class AccessGround(models.TextChoices):
+    """On what ground a record was reached (NEN 7513): every read carries one."""
+
+    REGISSEUR = "regisseur", _("Regisseur van het dossier")
+    TEAM = "team", _("Lid van het team van het dossier")
+    SHARE = "share", _("Gedeeld dossier")
+    TEAM_LEADER = "team_leader", _("Teamleider")
+    ESCALATION = "escalation", _("Expertteam (escalatie)")
+    BREAK_GLASS = "break_glass", _("Noodtoegang (break-glass)")
+    PARTNER_ALLOCATION = "partner_allocation", _("Toewijzing aan de aanbieder")
+    PARTNER_CONSENT = "partner_consent", _("Toestemming voor delen met de aanbieder")
+    SUBJECT_ACCESS = "subject_access", _("Inzageverzoek (AVG art. 15)")
+    RETENTION = "retention", _("Bewaartermijn")
+    ADMINISTRATION = "administration", _("Functioneel beheer")
+
+
 class AuditEventQuerySet(models.QuerySet):
     def update(self, **kwargs):  # type: ignore[no-untyped-def]
         raise PermissionError("The audit log is append-only.")
@@ -43,6 +59,17 @@ class AuditEvent(models.Model):
     view = models.CharField(_("scherm"), max_length=100, blank=True)
     purpose = models.CharField(_("doel"), max_length=200, blank=True)
     changes = models.JSONField(_("wijzigingen"), default=dict, blank=True)
+    ground = models.CharField(_("grondslag"), max_length=24, choices=AccessGround.choices, blank=True)
+    # API access: the partner organisation and the OAuth client (its client_id) that acted.
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisatie"),
+    )
+    client = models.CharField(_("API-client"), max_length=100, blank=True)
     flagged = models.BooleanField(_("gemarkeerd"), default=False, help_text=_("Bijvoorbeeld toegang via break-glass."))
 
     objects = AuditEventQuerySet.as_manager()

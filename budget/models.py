@@ -162,6 +162,8 @@ class LedgerEntry(models.Model):
     month = models.DateField()  # first day of the service month
     kind = models.CharField(max_length=12, choices=EntryKind.choices)
     amount = money_field()  # signed
+    # Declared units (actuals and their credits, signed like the amount): unit cost = amount / volume.
+    volume = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     source_kind = models.CharField(max_length=32)
     source_id = models.BigIntegerField()
     booked_at = models.DateTimeField(auto_now_add=True)

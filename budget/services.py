@@ -106,6 +106,7 @@ def _book(
     source_kind: str,
     source_id: int,
     actor: User | None,
+    volume: Decimal | None = None,
 ) -> LedgerEntry:
     entry = LedgerEntry(
         line=line,
@@ -118,6 +119,7 @@ def _book(
         source_kind=source_kind,
         source_id=source_id,
         actor=actor,
+        volume=volume,
     )
     entry.full_clean(exclude=["line", "team", "provider", "actor"])
     entry.save()
@@ -286,11 +288,13 @@ def actual_book(
     source_id: int,
     actor: User | None,
     correction: bool = False,
+    volume: Decimal | None = None,
 ) -> LedgerEntry:
     """Book a realised amount (a declaration line; admin entry until the partner API).
 
     Idempotent per source: the same declaration line booked twice returns the first entry.
-    A credit (negative correction) reverses an earlier line.
+    A credit (negative correction) reverses an earlier line. `volume` is the declared
+    number of units (negative on a credit), for the unit cost per provision.
     """
     kind = EntryKind.CORRECTION if correction else EntryKind.ACTUAL
     existing = LedgerEntry.objects.filter(source_kind=source_kind, source_id=source_id, kind=kind).first()
@@ -315,6 +319,7 @@ def actual_book(
         source_kind=source_kind,
         source_id=source_id,
         actor=actor,
+        volume=volume,
     )
     audit_write(actor=actor, action="budget_actual_book", obj=entry, changes={"amount": [None, str(value)]})
     _schedule_recompute(budget_ids=[budget.pk])

@@ -47,6 +47,9 @@ class Person(models.Model):
     phone = models.CharField(_("telefoon"), max_length=30, blank=True, validators=[v.no_control_characters])
     email = models.EmailField(_("e-mail"), blank=True)
     address = models.CharField(_("adres"), max_length=200, blank=True, validators=[v.no_control_characters])
+    # AVG art. 18: while set, the person is left out of partner API answers and report counts.
+    processing_restricted = models.BooleanField(_("verwerking beperkt"), default=False)
+    restricted_since = models.DateTimeField(_("beperkt sinds"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

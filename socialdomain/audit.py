@@ -55,6 +55,9 @@ def audit_write(
     case_uuid: UUID | None = None,
     purpose: str = "",
     flagged: bool = False,
+    ground: str = "",
+    organisation: Any = None,
+    client: str = "",
 ) -> AuditEvent:
     return _record(
         actor=actor,
@@ -65,6 +68,9 @@ def audit_write(
         changes=_clean_changes(changes),
         purpose=purpose,
         flagged=flagged,
+        ground=ground,
+        organisation=organisation,
+        client=client,
     )
 
 
@@ -76,7 +82,12 @@ def audit_read(
     view: str,
     purpose: str = "",
     flagged: bool = False,
+    ground: str = "",
+    organisation: Any = None,
+    client: str = "",
 ) -> AuditEvent:
+    """`ground` is an `audit.models.AccessGround` value (NEN 7513); API reads pass the
+    partner `organisation` and the OAuth `client` id, with `actor` None."""
     return _record(
         actor=actor,
         obj=obj,
@@ -86,6 +97,9 @@ def audit_read(
         view=view,
         purpose=purpose,
         flagged=flagged,
+        ground=ground,
+        organisation=organisation,
+        client=client,
     )
 
 

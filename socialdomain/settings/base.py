@@ -41,6 +41,10 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "import_export",
+    "oauth2_provider",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_celery_beat",
     # ours
     "accounts",
     "audit",
@@ -49,6 +53,10 @@ INSTALLED_APPS = [
     "plan",
     "arrangements",
     "budget",
+    "partners",  # the partner REST API (issue 14)
+    "reports",  # anonymised quarterly and on-demand reports (issue 15)
+    "retention",  # retention periods, legal hold, deletion runs (issue 16)
+    "subjectaccess",  # AVG subject access exports, restriction (issue 16)
 ]
 
 MIDDLEWARE = [
@@ -296,3 +304,26 @@ LOGGING = {
 # Serve static files straight from the source folders where no collectstatic ran (dev, test).
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Partner API authentication (django-oauth-toolkit, issue 14) -------------------------
+# Client credentials only; every RFC 9700 (OAuth 2.0 Security BCP) recommendation on.
+OAUTH2_PROVIDER = {
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("OAUTH_ACCESS_TOKEN_SECONDS", default=900),
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    **{
+        f"COMPLIANT_BCP_RFC9700_{name}": True
+        for name in (
+            "IMPLICIT_GRANT",
+            "PASSWORD_GRANT",
+            "PKCE_METHOD",
+            "ACCESS_TOKEN_TRANSPORT",
+            "AUTHZ_RESPONSE_ISS",
+            "TOKEN_STORAGE",
+            "REFRESH_TOKEN",
+            "REDIRECT_URI_SCHEME",
+            "REDIRECT_URI_MATCHING",
+            "PKCE_REQUIRED",
+        )
+    },
+}
