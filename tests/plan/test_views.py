@@ -301,3 +301,15 @@ def test_double_submit_of_a_goal_with_its_form_token_goes_to_the_first_result(lo
     assert "Dit formulier was al verstuurd en is één keer opgeslagen." in second.content.decode()
     assert draft.goals.filter(domain="parenting").count() == 1
     assert AuditEvent.objects.exclude(kind="read").count() == events  # nothing new written
+
+
+def test_plan_tab_nests_its_headings_under_the_tab_heading(logged_in, case, agreed):
+    """In the case's Plan tab (heading level 2) the plan's own parts are level 3; the plan
+    page of its own (heading level 1) keeps them at level 2."""
+    tab = logged_in.get(reverse("cases:section", args=[case.uuid, "plan"])).content.decode()
+    assert re.search(r'<h2 [^>]*id="case-panel-heading"', tab)
+    assert re.search(r'<h3 class="utrecht-heading-3"[^>]*>Doelen</h3>', tab)
+    assert re.search(r"<h3 [^>]*>Versies en evaluaties</h3>", tab)
+    assert not re.search(r"<h2 [^>]*>(Doelen|Akkoord|Versies en evaluaties)</h2>", tab)
+    version = logged_in.get(url("version", case, number=agreed.number)).content.decode()
+    assert re.search(r'<h2 class="utrecht-heading-2"[^>]*>Doelen</h2>', version)
