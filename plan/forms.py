@@ -101,6 +101,16 @@ class GoalForm(FormTokenMixin, VersionForm):
         self.fields["member"].choices = [(m.pk, member_label(m)) for m in members]  # type: ignore[attr-defined]
 
 
+class GoalEditForm(FormTokenMixin, VersionForm):
+    """A goal's words, scores, date and rung; its member and life domain stay."""
+
+    description = TextField(label=_("Doel in de woorden van het gezin"), max_length=500, required=False)
+    start_score = score_field(_("Score nu"))
+    target_score = score_field(_("Doelscore"))
+    target_date = forms.DateField(label=_("Streefdatum"), widget=DateInput())
+    target_rung = rung_field(_("Doeltrede participatieladder (bij werk of participatie)"))
+
+
 class ActionForm(FormTokenMixin, VersionForm):
     description = TextField(label=_("Actie"), max_length=500)
     owner = forms.ChoiceField(label=_("Wie doet het?"))

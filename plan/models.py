@@ -147,7 +147,9 @@ class Goal(models.Model):
         "cases.HouseholdMember", on_delete=models.PROTECT, related_name="+", verbose_name=_("gezinslid")
     )
     domain = models.CharField(_("leefgebied"), max_length=16, choices=Domain.choices)
-    description = models.CharField(_("doel in de woorden van het gezin"), max_length=500, blank=True)
+    description = models.CharField(
+        _("doel in de woorden van het gezin"), max_length=500, blank=True, validators=[v.no_control_characters]
+    )
     start_score = models.PositiveSmallIntegerField(_("score bij start"), choices=SCORE_CHOICES, validators=SCORE_RANGE)
     target_score = models.PositiveSmallIntegerField(_("doelscore"), choices=SCORE_CHOICES, validators=SCORE_RANGE)
     target_date = models.DateField(_("streefdatum"))
@@ -185,7 +187,7 @@ class Action(models.Model):
     goal = models.ForeignKey(
         Goal, on_delete=models.CASCADE, null=True, blank=True, related_name="actions", verbose_name=_("bij doel")
     )
-    description = models.CharField(_("actie"), max_length=500)
+    description = models.CharField(_("actie"), max_length=500, validators=[v.no_control_characters])
     owner_kind = models.CharField(_("wie doet het"), max_length=16, choices=OwnerKind.choices)
     owner_member = models.ForeignKey(
         "cases.HouseholdMember", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -260,8 +262,8 @@ class SafetyAgreement(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="safety_agreements")
-    text = models.CharField(_("afspraak"), max_length=500)
-    who = models.CharField(_("wie"), max_length=200)
+    text = models.CharField(_("afspraak"), max_length=500, validators=[v.no_control_characters])
+    who = models.CharField(_("wie"), max_length=200, validators=[v.no_control_characters])
 
     class Meta:
         verbose_name = _("veiligheidsafspraak")
@@ -275,8 +277,10 @@ class SafetyAgreement(models.Model):
 class Risk(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="risks")
-    description = models.CharField(_("risico"), max_length=500)
-    mitigation = models.CharField(_("wat doen we eraan"), max_length=500, blank=True)
+    description = models.CharField(_("risico"), max_length=500, validators=[v.no_control_characters])
+    mitigation = models.CharField(
+        _("wat doen we eraan"), max_length=500, blank=True, validators=[v.no_control_characters]
+    )
 
     class Meta:
         verbose_name = _("risico")
@@ -318,7 +322,9 @@ class GoalEvaluation(models.Model):
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="goal_outcomes")
     goal = models.OneToOneField(Goal, on_delete=models.PROTECT, related_name="outcome")
     outcome = models.CharField(_("resultaat"), max_length=16, choices=GoalOutcome.choices)
-    household_view = models.CharField(_("zo ziet het gezin het"), max_length=500, blank=True)
+    household_view = models.CharField(
+        _("zo ziet het gezin het"), max_length=500, blank=True, validators=[v.no_control_characters]
+    )
 
     class Meta:
         verbose_name = _("resultaat doel")

@@ -38,7 +38,7 @@ from cases.models import Case, HouseholdMember
 from intake import selectors as intake_selectors
 from intake.constants import Domain, GesprekStatus
 from intake.models import Gesprek
-from socialdomain.audit import audit_write
+from socialdomain.audit import REDACTED, audit_write
 from socialdomain.concurrency import StaleVersion, bump_version, check_version, lock_row
 
 from .constants import (
@@ -329,6 +329,52 @@ def goal_add(
     goal.save()
     _touch(current, actor)
     _audit(actor=actor, action="plan_goal_add", plan=current, obj=goal, changes={"domain": [None, domain]})
+    return goal
+
+
+@transaction.atomic
+def goal_update(
+    *,
+    actor: User,
+    plan: Plan,
+    expected_version: int,
+    goal: Goal,
+    start_score: int,
+    target_score: int,
+    target_date: datetime.date,
+    description: str = "",
+    target_rung: int | None = None,
+) -> Goal:
+    """Change a goal of a draft: its words, scores, date and rung. Who and which life domain
+    stay (another member or domain is another goal: remove this one, add that one); the
+    lineage stays, so provisions on the goal stay on it."""
+    current = _lock_draft(actor=actor, plan=plan, expected_version=expected_version)
+    if goal.plan_id != current.pk:
+        raise ValidationError(_("Dit doel hoort niet bij dit plan."))
+    goal = Goal.objects.select_for_update().select_related("member").get(pk=goal.pk)
+    errors: dict[str, list[str]] = {}
+    for field, value in (("start_score", start_score), ("target_score", target_score)):
+        if not isinstance(value, int) or not 1 <= value <= 5:
+            errors[field] = [_("Een score ligt tussen 1 en 5.")]
+    if target_rung is not None:
+        if not isinstance(target_rung, int) or not 1 <= target_rung <= 6:
+            errors["target_rung"] = [_("Een trede van de participatieladder ligt tussen 1 en 6.")]
+        elif not _is_adult(goal.member):
+            errors["target_rung"] = [_("De participatieladder geldt alleen voor volwassen gezinsleden.")]
+    _check_date(errors, "target_date", target_date, not_before=current.plan_date, label=_("De streefdatum"))
+    if errors:
+        raise ValidationError(errors)
+    fields = ("start_score", "target_score", "target_date", "description", "target_rung")
+    before = {f: getattr(goal, f) for f in fields}
+    goal.start_score, goal.target_score, goal.target_date = start_score, target_score, target_date
+    goal.description, goal.target_rung = description, target_rung
+    goal.full_clean()
+    goal.save(update_fields=list(fields))
+    _touch(current, actor)
+    after = {f: getattr(goal, f) for f in fields}
+    # The goal's words are the household's own: the log records that they changed, not what they say.
+    changes = {f: ([before[f], after[f]] if f != "description" else REDACTED) for f in fields if before[f] != after[f]}
+    _audit(actor=actor, action="plan_goal_update", plan=current, obj=goal, changes=changes)
     return goal
 
 

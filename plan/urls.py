@@ -12,6 +12,7 @@ urlpatterns = [
     path("<uuid:uuid>/plan/starten/", views.plan_start, name="start"),
     path("<uuid:uuid>/plan/bewerken/", views.plan_edit, name="edit"),
     path("<uuid:uuid>/plan/doelen/nieuw/", views.goal_add, name="goal_add"),
+    path("<uuid:uuid>/plan/doelen/<uuid:goal_uuid>/bewerken/", views.goal_edit, name="goal_edit"),
     path("<uuid:uuid>/plan/doelen/<uuid:goal_uuid>/verwijderen/", views.goal_remove, name="goal_remove"),
     path("<uuid:uuid>/plan/acties/nieuw/", views.action_add, name="action_add"),
     path("<uuid:uuid>/plan/acties/<uuid:action_uuid>/gedaan/", views.action_done, name="action_done"),

@@ -184,7 +184,8 @@ def _add_to_draft(
     success: str,
     title: str,
 ) -> HttpResponse:
-    """The one way an item (goal, action, safety agreement, risk) is added to a draft plan:
+    """The one way an item (goal, action, safety agreement, risk) is added to (or a goal
+    changed in) a draft plan:
     saved once per form token, refused with both versions on a stale plan version (409),
     service errors on the form, back to the plan when saved."""
     conflict = None
@@ -232,6 +233,39 @@ def goal_add(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
         yours=lambda: str(form.cleaned_data["description"] or form.cleaned_data["domain"]),
         success=_("Het doel is toegevoegd."),
         title=_("Doel toevoegen"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@case_view(write=True)
+def goal_edit(request: AuthenticatedHttpRequest, case: Case, goal_uuid: UUID) -> HttpResponse:
+    plan = _draft_or_redirect(case)
+    goal = Goal.objects.filter(plan=plan, uuid=goal_uuid).select_related("member__person").first()
+    if goal is None:
+        raise Http404
+    fields = ("description", "start_score", "target_score", "target_date", "target_rung")
+    initial = {"version": plan.version, **{f: getattr(goal, f) for f in fields}}
+    form = forms.GoalEditForm(request.POST or None, initial=initial)
+
+    def save() -> object:
+        return services.goal_update(
+            actor=request.user,
+            plan=plan,
+            expected_version=form.cleaned_data["version"],
+            goal=goal,
+            **{f: form.cleaned_data[f] for f in fields},
+        )
+
+    return _add_to_draft(
+        request,
+        case,
+        form,
+        save=save,
+        conflict_label=_("Gewijzigd doel"),
+        yours=lambda: str(form.cleaned_data["description"] or goal.get_domain_display()),
+        success=_("Het doel is gewijzigd."),
+        title=_("Doel bewerken: %(who)s, %(domain)s")
+        % {"who": goal.member.person.first_name, "domain": goal.get_domain_display()},
     )
 
 

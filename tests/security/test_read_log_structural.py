@@ -474,6 +474,7 @@ SAMPLES: dict[str, Sample] = {
     "plan:start": Sample(_case),
     "plan:edit": Sample(_draft_case),
     "plan:goal_add": Sample(_draft_case),
+    "plan:goal_edit": Sample(lambda w: {"uuid": w.case.uuid, "goal_uuid": _goal(w).uuid}),
     "plan:goal_remove": Sample(
         lambda w: {"uuid": w.case.uuid, "goal_uuid": _goal(w).uuid}, data=lambda w: {"version": _plan(w).version}
     ),
