@@ -8,4 +8,7 @@ class PartnersConfig(AppConfig):
 
     def ready(self) -> None:
         # drf-spectacular finds the OAuth2 scheme extension once its module is imported.
+        from . import registry
         from .api import schema  # noqa: F401
+
+        registry.register()
