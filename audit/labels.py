@@ -79,6 +79,12 @@ ACTION_LABELS = {
     "plan_evaluate": _("Plan geëvalueerd"),
     "plan_pdf_request": _("PDF van het plan aangevraagd"),
     "plan_questionnaire_invite": _("Vragenlijst klantervaring verstuurd"),
+    # partner API (issue 14)
+    "api_client_create": _("API-client aangemaakt"),
+    "api_client_revoke": _("API-client ingetrokken"),
+    "partner_acknowledge": _("Toewijzing ontvangen door de aanbieder (301)"),
+    "partner_start": _("Start van zorg gemeld door de aanbieder (305)"),
+    "partner_stop": _("Stop van zorg gemeld door de aanbieder (307)"),
 }
 
 
@@ -150,6 +156,12 @@ VIEW_LABELS = {
     "arrangements:escalation_overnemen": _("Dossier overnemen (expertiseteam)"),
     "arrangements:escalation_teruggeven": _("Dossier teruggeven (expertiseteam)"),
     "arrangements:decision_pdf": _("Beschikking als PDF"),
+    # partner API (issue 14): reads by a provider's system, not by a person
+    "partners_api:allocation_list": _("Partner-API: toewijzingen"),
+    "partners_api:allocation_detail": _("Partner-API: toewijzing"),
+    "partners_api:allocation_acknowledge": _("Partner-API: ontvangst toewijzing (301)"),
+    "partners_api:allocation_start": _("Partner-API: start zorg (305)"),
+    "partners_api:allocation_stop": _("Partner-API: stop zorg (307)"),
 }
 
 # Target types (`app_label.model`) outside our apps, and the few models of ours without a Meta

@@ -362,16 +362,17 @@ def case_timeline(*, case: Case, limit: int = 50) -> list[TimelineItem]:
     events = (
         AuditEvent.objects.filter(case_uuid=case.uuid, kind=EventKind.WRITE)
         .exclude(action="note_add")  # the note itself is shown instead
-        .select_related("actor")[:limit]
+        .select_related("actor", "organisation")[:limit]
     )
     items = [TimelineItem(n.created_at, "note", str(n.author), n.text) for n in notes]
-    items += [TimelineItem(e.created_at, "event", str(e.actor or "—"), "", e.action) for e in events]
+    # A partner's write through the API has no user: the organisation is named instead.
+    items += [TimelineItem(e.created_at, "event", str(e.actor or e.organisation or "—"), "", e.action) for e in events]
     return sorted(items, key=lambda i: i.at, reverse=True)[:limit]
 
 
 def case_access_log(*, case: Case) -> QuerySet[AuditEvent]:
     """All reads and writes of the case (by public id), newest first, actor joined."""
-    return AuditEvent.objects.filter(case_uuid=case.uuid).select_related("actor")
+    return AuditEvent.objects.filter(case_uuid=case.uuid).select_related("actor", "organisation")
 
 
 def team_caseload(*, user: User) -> tuple[QuerySet, CaseListing]:

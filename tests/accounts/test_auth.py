@@ -97,8 +97,9 @@ def _app_routes_with_uuid() -> list[str]:
 
 
 def test_anonymous_user_is_sent_to_login_from_every_case_and_intake_page(client):
-    # The questionnaire link is public by design (tests/plan/test_questionnaire.py).
-    routes = [r for r in _app_routes_with_uuid() if not r.startswith("/vragenlijst/")]
+    # The questionnaire link is public by design (tests/plan/test_questionnaire.py); the partner
+    # API answers a missing bearer token with 401, not a login redirect (tests/partners/).
+    routes = [r for r in _app_routes_with_uuid() if not r.startswith(("/vragenlijst/", "/api/v1/"))]
     assert any(r.startswith("/dossiers/") for r in routes) and any(r.startswith("/aanmeldingen/") for r in routes)
     for route in routes:
         for method in (client.get, client.post):
@@ -108,7 +109,8 @@ def test_anonymous_user_is_sent_to_login_from_every_case_and_intake_page(client)
 
 
 def test_anonymous_user_is_sent_to_login_from_every_page(client):
-    routes = [r for r in _plain_routes() if r not in PUBLIC and not r.startswith("/static/")]
+    # The partner API (/api/v1/) has no login page: 401 without a token (tests/partners/).
+    routes = [r for r in _plain_routes() if r not in PUBLIC and not r.startswith(("/static/", "/api/v1/"))]
     assert "/" in routes and "/wachtwoord/" in routes  # the walk found the app's pages
     for route in routes:
         response = client.get(route)
@@ -146,3 +148,16 @@ def test_unknown_page_answers_dutch_404(client, make_user):
     response = client.get("/bestaat-niet/")
     assert response.status_code == 404
     assert "Pagina niet gevonden" in response.content.decode()
+
+
+def test_anonymous_partner_api_calls_get_401_not_a_login_page(client):
+    """The API's own pages are public (schema, docs, token endpoint); every resource needs a token."""
+    for route in [r for r in _plain_routes() + _app_routes_with_uuid() if r.startswith("/api/v1/")]:
+        response = client.get(route)
+        if route in ("/api/v1/openapi.json", "/api/v1/docs"):
+            assert response.status_code == 200, route
+        elif route == "/api/v1/oauth/token":
+            assert response.status_code in (400, 405), route  # OAuth error, never a login redirect
+        else:
+            assert response.status_code in (401, 404, 405), (route, response.status_code)
+            assert response["Content-Type"] == "application/problem+json", route

@@ -23,7 +23,8 @@ def test_free_text_from_a_user_renders_escaped_on_the_home_page(client, make_use
 def test_api_throttling_is_on_for_anonymous_clients_and_users(settings):
     classes = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"]
     assert classes == ["rest_framework.throttling.AnonRateThrottle", "rest_framework.throttling.UserRateThrottle"]
-    assert set(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]) == {"anon", "user"}
+    # partner_client: the partner API's per-client rate (partners/api/auth.py, tests/partners/test_throttle.py).
+    assert set(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]) == {"anon", "user", "partner_client"}
 
 
 def test_an_api_view_answers_429_once_the_anonymous_rate_is_spent():
