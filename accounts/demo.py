@@ -68,6 +68,11 @@ FUNCTIONAL_ADMIN_MODELS = [
     ("arrangements", "catalogueitem"),
     ("arrangements", "tariff"),
     ("arrangements", "mandate"),
+    # Retention (docs/retention.md): periods, the dry runs to approve, legal holds, anonymous totals.
+    ("retention", "retentionpolicy"),
+    ("retention", "retentionrun"),
+    ("retention", "legalhold"),
+    ("retention", "closedcaseaggregate"),
 ]
 
 

@@ -78,6 +78,15 @@ ACTION_LABELS = {
     "plan_evaluate": _("Plan geëvalueerd"),
     "plan_pdf_request": _("PDF van het plan aangevraagd"),
     "plan_questionnaire_invite": _("Vragenlijst klantervaring verstuurd"),
+    # retention (docs/retention.md)
+    "retention_policy_change": _("Bewaartermijn ingesteld"),
+    "retention_run_create": _("Proefrun bewaartermijnen gemaakt"),
+    "retention_run_approve": _("Bewaartermijnrun goedgekeurd"),
+    "retention_run_reject": _("Bewaartermijnrun afgewezen"),
+    "retention_delete": _("Verlopen gegevens verwijderd (aantallen)"),
+    "retention_run_done": _("Bewaartermijnrun afgerond"),
+    "legal_hold_place": _("Bewaarplicht geplaatst"),
+    "legal_hold_lift": _("Bewaarplicht opgeheven"),
 }
 
 
@@ -148,6 +157,8 @@ VIEW_LABELS = {
     "arrangements:escalation_overnemen": _("Dossier overnemen (expertiseteam)"),
     "arrangements:escalation_teruggeven": _("Dossier teruggeven (expertiseteam)"),
     "arrangements:decision_pdf": _("Beschikking als PDF"),
+    "retention:hold_place": _("Bewaarplicht plaatsen"),
+    "retention:hold_lift": _("Bewaarplicht opheffen"),
 }
 
 # Target types (`app_label.model`) outside our apps, and the few models of ours without a Meta
