@@ -75,7 +75,7 @@ class RetentionRunAdmin(OwnMunicipalityAdmin):
     list_display = ["created_at", "municipality", "status", "as_of", "total_listed", "held", "approved_by"]
     list_filter = ["status"]
     list_select_related = ["municipality", "approved_by"]
-    fields = [
+    fields = readonly_fields = (
         "municipality",
         "status",
         "as_of",
@@ -90,8 +90,7 @@ class RetentionRunAdmin(OwnMunicipalityAdmin):
         "approved_at",
         "started_at",
         "finished_at",
-    ]
-    readonly_fields = fields
+    )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # the nightly task makes the dry runs
@@ -103,7 +102,7 @@ class RetentionRunAdmin(OwnMunicipalityAdmin):
     def total_listed(self, obj: RetentionRun) -> int:
         return obj.total
 
-    def _table(self, rows: list[tuple[str, Any]], caption: str) -> str:
+    def _table(self, rows: list[tuple[Any, Any]], caption: str) -> str:
         body = format_html_join("", "<tr><th scope='row'>{}</th><td>{}</td></tr>", rows)
         return format_html(
             "<table><caption>{}</caption><thead><tr><th scope='col'>{}</th><th scope='col'>{}</th></tr></thead>"
@@ -209,7 +208,7 @@ class LegalHoldAdmin(OwnMunicipalityAdmin):
 
         return RequestForm
 
-    def get_fields(self, request: HttpRequest, obj: LegalHold | None = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: LegalHold | None = None) -> Any:
         if obj is None:
             return ["case_number", "reason"]
         return ["case_number", "reason", "placed_by", "placed_at", "lifted_by", "lifted_at"]
@@ -231,9 +230,6 @@ class LegalHoldAdmin(OwnMunicipalityAdmin):
             reason=form.cleaned_data["reason"],
         )
         obj.pk = created.pk
-
-    def log_addition(self, *args: Any, **kwargs: Any) -> None:
-        return None  # audited by the service
 
     @admin.action(description=_("Bewaarplicht opheffen"))
     def lift(self, request: HttpRequest, queryset: QuerySet[LegalHold]) -> None:

@@ -26,7 +26,7 @@ from cases.models import HouseholdMember
 
 from .constants import LAW_PRECEDENCE, MINOR_AGE, RecordType
 
-LAW_TYPES = {
+LAW_TYPES: dict[str, str] = {
     Law.JEUGDWET: RecordType.CASE_JEUGD,
     Law.PARTICIPATIEWET: RecordType.CASE_PARTICIPATIE,
     Law.WMO: RecordType.CASE_WMO,

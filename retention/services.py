@@ -262,11 +262,9 @@ def _remove_orphan_persons(person_ids: set[int]) -> int:
 
 
 def _count_aggregate(*, case: Case, law: str, arrangements: int) -> None:
+    assert case.closed_on is not None  # only closed cases are removed
     cell, _created = ClosedCaseAggregate.objects.get_or_create(
-        municipality_id=case.team.municipality_id,
-        year=case.closed_on.year,
-        law=law,
-        line=case.line,  # type: ignore[union-attr]
+        municipality_id=case.team.municipality_id, year=case.closed_on.year, law=law, line=case.line
     )
     ClosedCaseAggregate.objects.filter(pk=cell.pk).update(
         cases=F("cases") + 1, arrangements=F("arrangements") + arrangements
