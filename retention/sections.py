@@ -1,8 +1,10 @@
 """The case page's "Bewaartermijn" tab: how long the case is kept and its legal holds.
 
-Shown to the regisseur (and colleagues with record rights) and the team leader, the people
-who place a hold (`services.may_manage_hold`). Three queries: the periods, the applicable
-laws (two), the holds.
+Shown to everyone who may read the case (the period is no secret to them, and a tab that is
+always there costs the case page no visibility query); the hold form and the lift buttons
+only to those who place holds: the regisseur (and colleagues with record rights) and the
+team leader (`services.may_manage_hold`). Queries: the periods, the applicable laws (two),
+the holds, and at most two for the right to place a hold.
 """
 
 from typing import Any
@@ -23,18 +25,16 @@ def retention_context(*, request: HttpRequest, case: Case) -> dict[str, Any]:
     facts = rules.CaseFacts(case.pk, case.household_id, case.opened_on, case.closed_on or case.opened_on, case.line)
     law, years = rules.strictest(rules.case_types([facts])[case.pk], periods)
     holds = list(LegalHold.objects.filter(case=case).select_related("placed_by", "lifted_by"))
+    can_hold = services.may_manage_hold(request.user, case)  # type: ignore[arg-type]
     return {
         "law_label": dict(services.RecordType.choices)[law],
         "years": years,
         "keep_until": rules.add_years(case.closed_on, years) if case.closed_on else None,
         "active_holds": [h for h in holds if h.is_active],
         "lifted_holds": [h for h in holds if not h.is_active],
-        "hold_form": LegalHoldForm(),
+        "can_hold": can_hold,
+        "hold_form": LegalHoldForm() if can_hold else None,
     }
-
-
-def _visible(user: Any, case: Case) -> bool:
-    return services.may_manage_hold(user, case)
 
 
 def register() -> None:
@@ -44,5 +44,4 @@ def register() -> None:
         order=75,
         template="retention/sections/retention.html",
         context=retention_context,
-        visible=_visible,
     )
