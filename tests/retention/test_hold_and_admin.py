@@ -216,3 +216,41 @@ def test_the_retention_tab_takes_the_same_queries_for_few_and_many_holds(client,
         services.legal_hold_lift(actor=place.regisseur, hold=hold)
         services.legal_hold_place(actor=place.regisseur, case=case, reason=reason)
     assert count() == few
+
+
+def test_the_admin_lists_take_the_same_queries_for_few_and_many_rows(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    place = world["lochem"]
+    client.force_login(world["staff"])
+    urls = [
+        reverse("admin:retention_legalhold_changelist"),
+        reverse("admin:retention_retentionrun_changelist"),
+        reverse("admin:retention_retentionpolicy_changelist"),
+        reverse("admin:retention_closedcaseaggregate_changelist"),
+    ]
+
+    def counts() -> dict[str, int]:
+        result = {}
+        for url in urls:
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            result[url] = len(ctx.captured_queries)
+        return result
+
+    services.legal_hold_place(actor=place.regisseur, case=world["case"], reason="court")
+    services.run_create_dry_run(municipality=place.municipality)
+    few = counts()
+    for i in range(4):
+        case = closed_case(place, closed_on=years_ago(3 + i), laws=(Law.WMO,))
+        services.legal_hold_place(actor=place.teamleider, case=case, reason="objection")
+    for run in RetentionRun.objects.all():
+        services.run_reject(actor=world["staff"], run=run)
+    services.run_create_dry_run(municipality=place.municipality)
+    for record_type in ("case_wmo", "case_participatie", "signal_advice"):
+        services.policy_save(
+            actor=world["staff"],
+            policy=RetentionPolicy(municipality=place.municipality, record_type=record_type, years=17),
+        )
+    assert counts() == few
