@@ -16,6 +16,7 @@ from cases.models import Case
 from socialdomain.registry import register_case_section
 
 from . import rules, services
+from .constants import RecordType
 from .forms import LegalHoldForm
 from .models import LegalHold
 
@@ -27,7 +28,7 @@ def retention_context(*, request: HttpRequest, case: Case) -> dict[str, Any]:
     holds = list(LegalHold.objects.filter(case=case).select_related("placed_by", "lifted_by"))
     can_hold = services.may_manage_hold(request.user, case)  # type: ignore[arg-type]
     return {
-        "law_label": dict(services.RecordType.choices)[law],
+        "law_label": RecordType(law).label,
         "years": years,
         "keep_until": rules.add_years(case.closed_on, years) if case.closed_on else None,
         "active_holds": [h for h in holds if h.is_active],
