@@ -447,7 +447,9 @@ def legal_hold_place(*, actor: User, case: Case, reason: str) -> LegalHold:
     if not _may_hold(actor=actor, case=case):
         raise PermissionDenied
     with transaction.atomic():
-        Case.objects.select_for_update().filter(pk=case.pk).first()  # against a run deleting it right now
+        # Against a run deleting the case right now: wait for its batch, then see if it is gone.
+        if Case.objects.select_for_update().filter(pk=case.pk).first() is None:
+            raise ValidationError(_("Dit dossier is volgens de bewaartermijn verwijderd."), code="gone")
         if LegalHold.objects.filter(case=case, reason=reason, lifted_at__isnull=True).exists():
             raise ValidationError({"reason": _("Er geldt al een bewaarplicht om deze reden.")}, code="duplicate")
         hold = LegalHold(case=case, reason=reason, placed_by=actor)

@@ -352,3 +352,15 @@ def test_days_are_counted_from_the_calendar_day_29_february(db):
     assert add_years(dt.date(2004, 2, 29), 15) == dt.date(2019, 2, 28)
     assert not has_expired(start=dt.date(2004, 2, 29), years=15, as_of=dt.date(2019, 2, 28))
     assert has_expired(start=dt.date(2004, 2, 29), years=15, as_of=dt.date(2019, 3, 1))
+
+
+def test_a_hold_on_a_case_a_run_just_removed_is_refused_in_dutch(db, django_capture_on_commit_callbacks):
+    place = place_create()
+    case = closed_case(place, closed_on=years_ago(15, days=1), laws=(Law.WMO,))
+    run = services.run_create_dry_run(municipality=place.municipality)
+    _approve_and_run(run, _staff(place.municipality), django_capture_on_commit_callbacks)
+
+    with pytest.raises(services.ValidationError) as exc:
+        services.legal_hold_place(actor=place.regisseur, case=case, reason="court")  # the stale page's case
+    assert "verwijderd" in str(exc.value)
+    assert not LegalHold.objects.exists()
