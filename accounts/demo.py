@@ -70,6 +70,11 @@ FUNCTIONAL_ADMIN_MODELS = [
     ("arrangements", "mandate"),
     # The partner API's clients (create and revoke; partners/admin.py).
     ("partners", "apiclient"),
+    # Retention (docs/retention.md): periods, the dry runs to approve, legal holds, anonymous totals.
+    ("retention", "retentionpolicy"),
+    ("retention", "retentionrun"),
+    ("retention", "legalhold"),
+    ("retention", "closedcaseaggregate"),
 ]
 
 

@@ -85,6 +85,15 @@ ACTION_LABELS = {
     "partner_acknowledge": _("Toewijzing ontvangen door de aanbieder (301)"),
     "partner_start": _("Start van zorg gemeld door de aanbieder (305)"),
     "partner_stop": _("Stop van zorg gemeld door de aanbieder (307)"),
+    # retention (docs/retention.md)
+    "retention_policy_change": _("Bewaartermijn ingesteld"),
+    "retention_run_create": _("Proefrun bewaartermijnen gemaakt"),
+    "retention_run_approve": _("Bewaartermijnrun goedgekeurd"),
+    "retention_run_reject": _("Bewaartermijnrun afgewezen"),
+    "retention_delete": _("Verlopen gegevens verwijderd (aantallen)"),
+    "retention_run_done": _("Bewaartermijnrun afgerond"),
+    "legal_hold_place": _("Bewaarplicht geplaatst"),
+    "legal_hold_lift": _("Bewaarplicht opgeheven"),
 }
 
 
@@ -162,6 +171,8 @@ VIEW_LABELS = {
     "partners_api:allocation_acknowledge": _("Partner-API: ontvangst toewijzing (301)"),
     "partners_api:allocation_start": _("Partner-API: start zorg (305)"),
     "partners_api:allocation_stop": _("Partner-API: stop zorg (307)"),
+    "retention:hold_place": _("Bewaarplicht plaatsen"),
+    "retention:hold_lift": _("Bewaarplicht opheffen"),
 }
 
 # Target types (`app_label.model`) outside our apps, and the few models of ours without a Meta

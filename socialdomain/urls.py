@@ -38,6 +38,7 @@ urlpatterns = [
     path("aanmeldingen/", include("intake.urls")),
     path("dossiers/", include("cases.urls")),
     path("dossiers/", include("plan.urls")),
+    path("dossiers/", include("retention.urls")),
     path("vragenlijst/", plan_views.questionnaire_start, name="questionnaire_start"),
     path("vragenlijst/antwoorden/", plan_views.questionnaire_answer, name="questionnaire_answer"),
     path("vragenlijst/<uuid:token>/", plan_views.questionnaire_link, name="questionnaire_link"),

@@ -295,7 +295,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(hour=2, minute=15),
     },
     "purge-form-submissions": {"task": "accounts.tasks.purge_form_submissions", "schedule": 6 * 3600.0},
+    # Retention (docs/retention.md): the dry-run list per municipality, restart of broken-off runs.
+    "retention-runs": {"task": "retention.tasks.plan_retention_runs", "schedule": crontab(hour=2, minute=45)},
 }
+
+# Retention: records removed per batch (each batch is one transaction; docs/retention.md).
+RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=50)
 
 # Arrangements: the expert team's response deadline (working days; safety: the same day)
 # and the longest an expert's access through one escalation lasts (checked at read time).

@@ -61,7 +61,7 @@ def demo_pages() -> dict[str, list[str]]:
     ]
     # The case page's tabs (socialdomain.registry sections).
     regisseur_pages += [
-        f"{c}{tab}/" for tab in ("overzicht", "gezin", "gesprekken", "plan", "voorzieningen", "tijdlijn")
+        f"{c}{tab}/" for tab in ("overzicht", "gezin", "gesprekken", "plan", "voorzieningen", "tijdlijn", "bewaren")
     ]
     # Plan (issue 11): a running plan with its evaluation and a version, a draft with its forms.
     plan = Plan.objects.filter(case__regisseur=regisseur).select_related("case").order_by("case__number").first()
@@ -132,7 +132,21 @@ def demo_pages() -> dict[str, list[str]]:
         f"{admin}audit/auditevent/",
     ]
     # The admin screens of arrangements and budget the functioneel beheerder keeps.
-    for model in (CatalogueItem, Tariff, Mandate, Budget, Reallocation, LedgerEntry):
+    from retention.models import ClosedCaseAggregate, LegalHold, RetentionPolicy, RetentionRun
+
+    staff_pages += [f"{admin}retention/retentionpolicy/add/", f"{admin}retention/legalhold/add/"]
+    for model in (
+        CatalogueItem,
+        Tariff,
+        Mandate,
+        Budget,
+        Reallocation,
+        LedgerEntry,
+        RetentionPolicy,
+        RetentionRun,
+        LegalHold,
+        ClosedCaseAggregate,
+    ):
         opts = model._meta
         base = f"{admin}{opts.app_label}/{opts.model_name}/"
         staff_pages.append(base)

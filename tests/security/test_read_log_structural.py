@@ -466,6 +466,14 @@ def _arrangement_form(w: World) -> dict[str, Any]:
     }
 
 
+def _hold(w: World) -> dict[str, Any]:
+    from retention import services as retention_services
+
+    if "hold" not in w.extra:
+        w.extra["hold"] = retention_services.legal_hold_place(actor=w.regisseur, case=w.case, reason="court")
+    return {"uuid": w.case.uuid, "hold_uuid": w.extra["hold"].uuid}
+
+
 SAMPLES: dict[str, Sample] = {
     "cases:detail": Sample(_case),
     "cases:edit": Sample(_case),
@@ -558,6 +566,9 @@ SAMPLES: dict[str, Sample] = {
     "arrangements:review": Sample(
         _arrangement, data=lambda w: {"next_review": (timezone.localdate() + datetime.timedelta(days=90)).isoformat()}
     ),
+    # retention: a legal hold, placed by the regisseur (team leaders may too)
+    "retention:hold_place": Sample(_case, data=lambda w: {"reason": "objection"}),
+    "retention:hold_lift": Sample(_hold),
 }
 
 
