@@ -78,6 +78,12 @@ ACTION_LABELS = {
     "plan_evaluate": _("Plan geëvalueerd"),
     "plan_pdf_request": _("PDF van het plan aangevraagd"),
     "plan_questionnaire_invite": _("Vragenlijst klantervaring verstuurd"),
+    # subject access (AVG art. 15, 16, 18)
+    "subject_access_export": _("Inzage-export gestart (AVG art. 15)"),
+    "subject_access_expire": _("Inzage-export verwijderd na 30 dagen"),
+    "person_rectify": _("Persoonsgegevens gecorrigeerd (AVG art. 16)"),
+    "person_restrict": _("Verwerking beperkt (AVG art. 18)"),
+    "person_restriction_lift": _("Beperking van de verwerking opgeheven"),
 }
 
 
@@ -148,6 +154,11 @@ VIEW_LABELS = {
     "arrangements:escalation_overnemen": _("Dossier overnemen (expertiseteam)"),
     "arrangements:escalation_teruggeven": _("Dossier teruggeven (expertiseteam)"),
     "arrangements:decision_pdf": _("Beschikking als PDF"),
+    "subjectaccess:person": _("Inzageverzoek"),
+    "subjectaccess:rectify": _("Gegevens corrigeren"),
+    "subjectaccess:export": _("Inzage-export (AVG art. 15)"),
+    "subjectaccess:export_pdf": _("Inzage-export als PDF"),
+    "subjectaccess:export_json": _("Inzage-export als JSON"),
 }
 
 # Target types (`app_label.model`) outside our apps, and the few models of ours without a Meta

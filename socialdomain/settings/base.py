@@ -265,6 +265,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(hour=2, minute=15),
     },
     "purge-form-submissions": {"task": "accounts.tasks.purge_form_submissions", "schedule": 6 * 3600.0},
+    # Subject-access exports: files deleted 30 days after the request (docs/subject-access.md).
+    "expire-subject-access-exports": {
+        "task": "subjectaccess.tasks.expire_subject_access_exports",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # Arrangements: the expert team's response deadline (working days; safety: the same day)
