@@ -73,9 +73,7 @@ def person_export_data(*, person: Person, progress: Progress | None = None) -> d
     own_member_ids = {m.pk for m in memberships}
     household_ids = [m.household_id for m in memberships]
     others = list(
-        HouseholdMember.objects.filter(household_id__in=household_ids)
-        .exclude(person=person)
-        .select_related("person")
+        HouseholdMember.objects.filter(household_id__in=household_ids).exclude(person=person).select_related("person")
     )
     for other in others:
         excluded.add(_key(other))

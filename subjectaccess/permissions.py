@@ -18,9 +18,7 @@ def staff_municipalities(*, user: User) -> "QuerySet[Municipality, Any]":
     """The municipalities for which `user` handles subject-access requests."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Municipality.objects.none()
-    return Municipality.objects.filter(
-        teams__memberships__user=user, teams__memberships__role=Role.STAFF
-    ).distinct()
+    return Municipality.objects.filter(teams__memberships__user=user, teams__memberships__role=Role.STAFF).distinct()
 
 
 def is_staff_for(*, user: User, municipality_id: int) -> bool:

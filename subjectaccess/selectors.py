@@ -35,7 +35,8 @@ def person_find_for_staff(*, user: User, bsn: str, municipality_id: int | None =
 
 def person_get_for_staff(*, user: User, uuid: UUID | str) -> Person:
     """One person of the user's municipalities; Person.DoesNotExist otherwise (also when missing)."""
-    return Person.objects.select_related("municipality").get(uuid=uuid, municipality__in=staff_municipalities(user=user))
+    municipalities = staff_municipalities(user=user)
+    return Person.objects.select_related("municipality").get(uuid=uuid, municipality__in=municipalities)
 
 
 def exports_for_staff(*, user: User) -> QuerySet[SubjectAccessExport]:
