@@ -164,7 +164,8 @@ def build_world() -> World:
                                         status="closed", outcome="granted", closed_at=timezone.now())  # fmt: skip
     other_esc = Escalation.objects.create(case=case, expert_team=expert_team, arrangement=other_arr,
                                           reason="beyond_mandate", question="MYRA-escalation vraag", deadline=deadline,
-                                          requested_by=regisseur, status="closed", outcome="granted", closed_at=timezone.now())  # fmt: skip
+                                          requested_by=regisseur, status="closed", outcome="granted",
+                                          closed_at=timezone.now())  # fmt: skip
     Escalation.objects.create(case=case, expert_team=expert_team, arrangement=None, reason="advice",
                               question="HUIS-escalation advies", deadline=deadline, requested_by=regisseur)  # fmt: skip
     dec = {"case": case, "granted": True, "legal_basis": "Wmo 2015 art. 2.3.5", "period_start": dt.date(2025, 3, 1),
