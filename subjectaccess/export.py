@@ -130,7 +130,11 @@ def person_export_data(*, person: Person, progress: Progress | None = None) -> d
             "by": _user(e.actor),
             "reason": RectifyReason(e.purpose).label if e.purpose in RectifyReason.values else "",
             "changes": [
-                {"field": str(Person._meta.get_field(field).verbose_name), "old": values[0], "new": values[1]}
+                {
+                    "field": str(getattr(Person._meta.get_field(field), "verbose_name", field)),
+                    "old": values[0],
+                    "new": values[1],
+                }
                 for field, values in sorted(e.changes.items())
                 if isinstance(values, list) and len(values) == 2
             ],
@@ -181,10 +185,11 @@ def person_export_data(*, person: Person, progress: Progress | None = None) -> d
     for other_signal in Signal.objects.filter(case__in=cases).exclude(pk__in=own_signal_ids).only("uuid"):
         excluded.add(_key(other_signal))
 
-    households = []
+    households: list[dict[str, Any]] = []
+    case_lists: dict[int, list[dict[str, Any]]] = {}
     for membership in memberships:
         household = membership.household
-        household_cases = [c for c in cases if c.household_id == household.pk]
+        case_lists[household.pk] = []
         network = NetworkContact.objects.filter(household=household).order_by("id")
         households.append(
             {
@@ -193,8 +198,7 @@ def person_export_data(*, person: Person, progress: Progress | None = None) -> d
                 "role": membership.get_role_display(),
                 "other_members": len([o for o in others if o.household_id == household.pk]),
                 "network": [{"relation": n.get_relation_display()} for n in network],
-                "cases": [],
-                "_cases": household_cases,
+                "cases": case_lists[household.pk],
             }
         )
     data["households"] = households
@@ -208,12 +212,8 @@ def person_export_data(*, person: Person, progress: Progress | None = None) -> d
             member_label=member_label,
             excluded=excluded,
         )
-        for household_entry in households:
-            if case in household_entry["_cases"]:
-                household_entry["cases"].append(entry)
+        case_lists[case.household_id].append(entry)
         report(20 + int(60 * (index + 1) / total))
-    for household_entry in households:
-        del household_entry["_cases"]
 
     data["access_log"] = _access_log(person=person, cases=cases, signals=signals, excluded=excluded)
     report(90)

@@ -26,8 +26,10 @@ class PersonLookupForm(InputPolicyMixin, Form):
     def __init__(self, *args: Any, municipalities: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if len(municipalities) > 1:
-            self.fields["municipality"].choices = [(str(pk), name) for pk, name in municipalities]
-            self.fields["municipality"].required = True
+            field = self.fields["municipality"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [(str(pk), name) for pk, name in municipalities]
+            field.required = True
         else:
             del self.fields["municipality"]
 
