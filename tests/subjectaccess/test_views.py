@@ -6,6 +6,8 @@ import re
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.constants import Role
@@ -172,3 +174,33 @@ def test_exports_expire_after_30_days_files_deleted_and_downloads_404(client, wo
     assert client.get(f"/beheer-inzage/export/{fresh.uuid}/pdf/").status_code == 200
     schedule = settings.CELERY_BEAT_SCHEDULE["expire-subject-access-exports"]
     assert schedule["task"] == "subjectaccess.tasks.expire_subject_access_exports"
+
+
+def test_staff_of_two_municipalities_choose_where_to_look(client, world):
+    other_team = TeamFactory()
+    MembershipFactory(user=world.staff, team=other_team, role=Role.STAFF)
+    twin = PersonFactory(municipality=other_team.municipality, first_name="Tweeling", bsn=BSN_CHANTAL)
+    client.force_login(world.staff)
+
+    form = client.get(INDEX).content.decode()
+    assert 'name="municipality"' in form
+    here = client.post(INDEX, {"bsn": BSN_CHANTAL, "municipality": str(world.team.municipality_id)})
+    there = client.post(INDEX, {"bsn": BSN_CHANTAL, "municipality": str(other_team.municipality_id)})
+    foreign = client.post(INDEX, {"bsn": BSN_CHANTAL, "municipality": str(TeamFactory().municipality_id)})
+
+    assert here["Location"] == f"/beheer-inzage/persoon/{world.chantal.uuid}/"
+    assert there["Location"] == f"/beheer-inzage/persoon/{twin.uuid}/"
+    assert foreign.status_code == 200  # not one of theirs: refused by the form, nothing found
+
+
+def test_the_export_list_costs_the_same_queries_for_few_and_many_exports(client, world, django_assert_max_num_queries):
+    client.force_login(world.staff)
+    services.export_start(actor=world.staff, person=world.chantal)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(INDEX).status_code == 200
+    for _ in range(15):
+        services.export_start(actor=world.staff, person=world.chantal)
+    with django_assert_max_num_queries(len(few)):
+        assert client.get(INDEX).status_code == 200
+    with django_assert_max_num_queries(len(few) + 2):  # the person page adds the person and its restrictions
+        assert client.get(f"/beheer-inzage/persoon/{world.chantal.uuid}/").status_code == 200
