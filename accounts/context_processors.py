@@ -36,6 +36,7 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Rapportages"), "reports:list", frozenset({Role.TEAMLEIDER, Role.CONTROLLER})),
     NavItem(_("Noodtoegang"), "break_glass", frozenset({Role.REGISSEUR, Role.EXPERT})),
     NavItem(_("Beheer"), "admin:index", frozenset({Role.STAFF})),
+    NavItem(_("Inzageverzoeken"), "subjectaccess:index", frozenset({Role.STAFF})),
 ]
 
 

@@ -94,6 +94,12 @@ ACTION_LABELS = {
     "retention_run_done": _("Bewaartermijnrun afgerond"),
     "legal_hold_place": _("Bewaarplicht geplaatst"),
     "legal_hold_lift": _("Bewaarplicht opgeheven"),
+    # subject access (AVG art. 15, 16, 18)
+    "subject_access_export": _("Inzage-export gestart (AVG art. 15)"),
+    "subject_access_expire": _("Inzage-export verwijderd na 30 dagen"),
+    "person_rectify": _("Persoonsgegevens gecorrigeerd (AVG art. 16)"),
+    "person_restrict": _("Verwerking beperkt (AVG art. 18)"),
+    "person_restriction_lift": _("Beperking van de verwerking opgeheven"),
 }
 
 
@@ -173,6 +179,11 @@ VIEW_LABELS = {
     "partners_api:allocation_stop": _("Partner-API: stop zorg (307)"),
     "retention:hold_place": _("Bewaarplicht plaatsen"),
     "retention:hold_lift": _("Bewaarplicht opheffen"),
+    "subjectaccess:person": _("Inzageverzoek"),
+    "subjectaccess:rectify": _("Gegevens corrigeren"),
+    "subjectaccess:export": _("Inzage-export (AVG art. 15)"),
+    "subjectaccess:export_pdf": _("Inzage-export als PDF"),
+    "subjectaccess:export_json": _("Inzage-export als JSON"),
 }
 
 # Target types (`app_label.model`) outside our apps, and the few models of ours without a Meta

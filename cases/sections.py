@@ -30,8 +30,11 @@ def overview_context(*, request: HttpRequest, case: Case) -> dict[str, Any]:
 
 
 def household_context(*, request: HttpRequest, case: Case) -> dict[str, Any]:
+    members = list(selectors.case_members(case=case))
     return {
-        "members": list(selectors.case_members(case=case)),
+        "members": members,
+        # AVG art. 18: shown on the tab so that whoever works on the case knows (no extra query).
+        "any_restricted": any(m.person.processing_restricted for m in members),
         "network": list(selectors.household_network(household=case.household)),
         "consents": list(selectors.case_consents(case=case)),
         "show_bsn": permissions.has_write_access(request.user, case),  # type: ignore[arg-type]

@@ -297,6 +297,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "purge-form-submissions": {"task": "accounts.tasks.purge_form_submissions", "schedule": 6 * 3600.0},
     # Retention (docs/retention.md): the dry-run list per municipality, restart of broken-off runs.
     "retention-runs": {"task": "retention.tasks.plan_retention_runs", "schedule": crontab(hour=2, minute=45)},
+    # Subject-access exports: files deleted 30 days after the request (docs/subject-access.md).
+    "expire-subject-access-exports": {
+        "task": "subjectaccess.tasks.expire_subject_access_exports",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # Retention: records removed per batch (each batch is one transaction; docs/retention.md).

@@ -153,6 +153,12 @@ def demo_pages() -> dict[str, list[str]]:
         obj = model._default_manager.first()
         if obj is not None:
             staff_pages.append(f"{base}{obj.pk}/change/")
+    # Subject access (issue 16): the staff pages for a demo person and the demo export.
+    from subjectaccess.models import SubjectAccessExport
+
+    export = SubjectAccessExport.objects.select_related("person").get(person__municipality__name="Lochem")
+    p = f"/beheer-inzage/persoon/{export.person.uuid}/"
+    staff_pages += ["/beheer-inzage/", p, f"{p}corrigeren/", f"/beheer-inzage/export/{export.uuid}/"]
     assert Membership.objects.exists()
     return {
         "regisseur": regisseur_pages,

@@ -70,6 +70,14 @@ NOT_CASE_BOUND: dict[str, str] = {
         "queue (404 for anyone else) and is redirected to arrangements:escalation_detail, the case view "
         "that logs the read; it renders no case content itself (tests/arrangements/test_access.py)."
     ),
+    # Subject access (AVG art. 15/16/18): person- and export-bound, for municipality staff of the
+    # person's municipality only (404 for everyone else, tests/subjectaccess/test_views.py). Not
+    # a case view: staff hold no case rights. Each person page, form and download writes its own
+    # read entry (ground subject_access) on the person; the export writes one on every case it reads.
+    **{
+        f"subjectaccess:{name}": "Person- or export-bound subject-access screen of municipality staff (see above)."
+        for name in ("person", "export_start", "rectify", "restriction", "export", "export_pdf", "export_json")
+    },
 }
 NOT_CASE_BOUND.update(
     dict.fromkeys(
