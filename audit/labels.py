@@ -78,6 +78,12 @@ ACTION_LABELS = {
     "plan_evaluate": _("Plan geëvalueerd"),
     "plan_pdf_request": _("PDF van het plan aangevraagd"),
     "plan_questionnaire_invite": _("Vragenlijst klantervaring verstuurd"),
+    # partners: declarations, requests for allocation and progress reports (partner API)
+    "budget_actuals_book": _("Realisaties geboekt uit een declaratie"),
+    "partner_declaration_receive": _("Declaratie ontvangen van de aanbieder"),
+    "partner_allocation_request": _("Verzoek om toewijzing ontvangen van de aanbieder"),
+    "partner_allocation_request_handle": _("Verzoek om toewijzing afgehandeld"),
+    "partner_progress_report": _("Voortgangsrapportage ontvangen van de aanbieder"),
 }
 
 
