@@ -44,6 +44,8 @@ urlpatterns = [
     path("", include("arrangements.urls")),
     path("budget/", include("budget.urls")),
     path("beheer/", admin.site.urls),
+    # The partner REST API (docs/api.md): OAuth2 client credentials, problem+json errors.
+    path("api/v1/", include("partners.api.urls")),
 ]
 
 if settings.DEBUG:

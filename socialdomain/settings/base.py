@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The partner API's `API-Version` header on every /api/v1/ answer (NLGov API design rules).
+    "partners.api.middleware.ApiVersionMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -237,7 +239,35 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", default="30/minute"),
         "user": env("API_THROTTLE_USER", default="600/minute"),
+        # The partner API: per OAuth client (partners/api/auth.py ClientRateThrottle).
+        "partner_client": env("API_THROTTLE_CLIENT", default="600/minute"),
     },
+    # Partner API errors are RFC 9457 problem details (partners/api/problems.py); the handler
+    # falls back to DRF's own for other DRF views.
+    "EXCEPTION_HANDLER": "partners.api.problems.problem_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "partners.api.schema.PartnerAutoSchema",
+}
+
+# OpenAPI 3 of the partner API (drf-spectacular); Swagger UI from the sidecar package (no CDN).
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Sociaal Domein – partner-API",
+    "DESCRIPTION": (
+        "Allocations (toewijzingen), start and stop of care, progress reports and declarations "
+        "for care providers, after the iWmo/iJw messages. JSON fields are camelCase; errors are "
+        "RFC 9457 problem details with `invalidParams`. See docs/api.md."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "partners.api.schema.add_problem_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {},
 }
 
 # Celery: tasks take ids only. Without a broker (demo), tasks run in-process.
@@ -309,6 +339,16 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Client credentials only; every RFC 9700 (OAuth 2.0 Security BCP) recommendation on.
 OAUTH2_PROVIDER = {
     "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("OAUTH_ACCESS_TOKEN_SECONDS", default=900),
+    # The scopes a partner client may hold; each client gets the ones its ApiClient lists
+    # (partners/oauth.py), revoked clients cannot authenticate at the token endpoint.
+    "SCOPES": {
+        "allocations:read": "Toewijzingen inzien",
+        "care:report": "Ontvangst, start en stop van zorg en voortgang melden",
+        "declarations:write": "Declareren",
+    },
+    "DEFAULT_SCOPES": [],
+    "SCOPES_BACKEND_CLASS": "partners.oauth.ClientScopes",
+    "OAUTH2_VALIDATOR_CLASS": "partners.oauth.PartnerOAuth2Validator",
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
     **{
@@ -327,3 +367,5 @@ OAUTH2_PROVIDER = {
         )
     },
 }
+# Named explicitly so that partners.ApiClient's foreign key to the application can be migrated.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"

@@ -1,0 +1,25 @@
+"""/api/v1/: the partner REST API (docs/api.md). No trailing slashes (NLGov API-48)."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path, re_path
+from django.views.decorators.csrf import csrf_exempt
+from oauth2_provider.views import TokenView
+
+from . import docs, problems
+
+app_name = "partners_api"
+
+
+def api(view):  # type: ignore[no-untyped-def]
+    """Partner calls carry a bearer token, not a session: no login redirect, no CSRF."""
+    return csrf_exempt(login_not_required(view))
+
+
+urlpatterns = [
+    path("openapi.json", api(docs.SchemaView.as_view()), name="schema"),
+    path("docs", api(docs.DocsView.as_view()), name="docs"),
+    path("oauth/token", api(TokenView.as_view()), name="token"),
+]
+
+# Must stay last: every other path under /api/v1/ is a problem+json 404.
+urlpatterns += [re_path(r"^.*$", api(problems.not_found), name="not_found")]
