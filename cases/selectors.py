@@ -362,10 +362,11 @@ def case_timeline(*, case: Case, limit: int = 50) -> list[TimelineItem]:
     events = (
         AuditEvent.objects.filter(case_uuid=case.uuid, kind=EventKind.WRITE)
         .exclude(action="note_add")  # the note itself is shown instead
-        .select_related("actor")[:limit]
+        .select_related("actor", "organisation")[:limit]
     )
     items = [TimelineItem(n.created_at, "note", str(n.author), n.text) for n in notes]
-    items += [TimelineItem(e.created_at, "event", str(e.actor or "—"), "", e.action) for e in events]
+    # A partner API write has no user: the provider organisation is who did it.
+    items += [TimelineItem(e.created_at, "event", str(e.actor or e.organisation or "—"), "", e.action) for e in events]
     return sorted(items, key=lambda i: i.at, reverse=True)[:limit]
 
 

@@ -43,6 +43,7 @@ urlpatterns = [
     path("vragenlijst/<uuid:token>/", plan_views.questionnaire_link, name="questionnaire_link"),
     path("", include("arrangements.urls")),
     path("budget/", include("budget.urls")),
+    path("", include("partners.urls")),
     path("beheer/", admin.site.urls),
     # The partner REST API (docs/api.md): OAuth2 client credentials, problem+json errors.
     path("api/v1/", include("partners.api.urls")),

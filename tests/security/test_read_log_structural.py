@@ -448,6 +448,22 @@ def _arrangement_form(w: World) -> dict[str, Any]:
     }
 
 
+def _partner_request(w: World) -> dict[str, Any]:
+    """A provider's request (315) on the case's arrangement, as the partner API stores it."""
+    from partners.declaration_models import AllocationRequest
+
+    arrangement = Arrangement.objects.get(uuid=_arrangement(w)["arrangement"])
+    request = AllocationRequest.objects.create(
+        arrangement=arrangement,
+        organisation=arrangement.provider,
+        client_id="sample",
+        kind="volume",
+        volume=Decimal("3"),
+        motivation="Meer uren nodig.",
+    )
+    return {"uuid": w.case.uuid, "request_uuid": request.uuid}
+
+
 SAMPLES: dict[str, Sample] = {
     "cases:detail": Sample(_case),
     "cases:edit": Sample(_case),
@@ -539,6 +555,8 @@ SAMPLES: dict[str, Sample] = {
     "arrangements:review": Sample(
         _arrangement, data=lambda w: {"next_review": (timezone.localdate() + datetime.timedelta(days=90)).isoformat()}
     ),
+    # partners (the regisseur's side of the partner API)
+    "partners:request_handle": Sample(_partner_request),
 }
 
 
