@@ -68,6 +68,8 @@ FUNCTIONAL_ADMIN_MODELS = [
     ("arrangements", "catalogueitem"),
     ("arrangements", "tariff"),
     ("arrangements", "mandate"),
+    # The partner API's clients (create and revoke; partners/admin.py).
+    ("partners", "apiclient"),
 ]
 
 

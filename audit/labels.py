@@ -84,6 +84,12 @@ ACTION_LABELS = {
     "partner_allocation_request": _("Verzoek om toewijzing ontvangen van de aanbieder"),
     "partner_allocation_request_handle": _("Verzoek om toewijzing afgehandeld"),
     "partner_progress_report": _("Voortgangsrapportage ontvangen van de aanbieder"),
+    # partner API (issue 14)
+    "api_client_create": _("API-client aangemaakt"),
+    "api_client_revoke": _("API-client ingetrokken"),
+    "partner_acknowledge": _("Toewijzing ontvangen door de aanbieder (301)"),
+    "partner_start": _("Start van zorg gemeld door de aanbieder (305)"),
+    "partner_stop": _("Stop van zorg gemeld door de aanbieder (307)"),
 }
 
 
@@ -155,6 +161,12 @@ VIEW_LABELS = {
     "arrangements:escalation_teruggeven": _("Dossier teruggeven (expertiseteam)"),
     "arrangements:decision_pdf": _("Beschikking als PDF"),
     "partners:request_handle": _("Verzoek van aanbieder afhandelen"),
+    # partner API (issue 14): reads by a provider's system, not by a person
+    "partners_api:allocation_list": _("Partner-API: toewijzingen"),
+    "partners_api:allocation_detail": _("Partner-API: toewijzing"),
+    "partners_api:allocation_acknowledge": _("Partner-API: ontvangst toewijzing (301)"),
+    "partners_api:allocation_start": _("Partner-API: start zorg (305)"),
+    "partners_api:allocation_stop": _("Partner-API: stop zorg (307)"),
 }
 
 # Target types (`app_label.model`) outside our apps, and the few models of ours without a Meta
