@@ -50,7 +50,7 @@ def allocation_request_create(
     )
     errors: dict[str, str] = {}
     if not arrangement.is_running:
-        errors["allocation"] = _("Voor een beëindigde toewijzing kan geen verzoek worden gedaan.")
+        errors["allocation_id"] = _("Voor een beëindigde toewijzing kan geen verzoek worden gedaan.")
     if kind == RequestKind.VOLUME and volume is None:
         errors["volume"] = _("Geef de gevraagde omvang.")
     if kind == RequestKind.EXTENSION:

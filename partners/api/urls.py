@@ -6,6 +6,7 @@ from django.views.decorators.csrf import csrf_exempt
 from oauth2_provider.views import TokenView
 
 from . import docs, problems
+from .declaration_urls import urlpatterns as declaration_urlpatterns
 
 app_name = "partners_api"
 
@@ -20,6 +21,9 @@ urlpatterns = [
     path("docs", api(docs.DocsView.as_view()), name="docs"),
     path("oauth/token", api(TokenView.as_view()), name="token"),
 ]
+
+# Declarations (303/304), requests for an allocation (315), progress reports (partners/api/declarations.py).
+urlpatterns += declaration_urlpatterns
 
 # Must stay last: every other path under /api/v1/ is a problem+json 404.
 urlpatterns += [re_path(r"^.*$", api(problems.not_found), name="not_found")]
