@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 
+from .idempotency import idempotent
 from .auth import ClientRateThrottle, HasClientScopes, PartnerPrincipal, PartnerTokenAuthentication, principal
 from .pagination import PartnerCursorPagination
 
@@ -23,3 +26,10 @@ class PartnerAPIView(GenericAPIView):
 
     def principal(self) -> PartnerPrincipal:
         return principal(self.request)
+
+
+class PartnerWriteView(PartnerAPIView):
+    """A write: runs once per `Idempotency-Key` of the client (partners/api/idempotency.py)."""
+
+    def once(self, handler: Callable[[], Response]) -> Response:
+        return idempotent(self.request, self.principal().client, handler)
