@@ -164,6 +164,7 @@ class CatalogueItemForm(forms.ModelForm):
             "product_code",
             "unit",
             "frequency",
+            "execution_variant",
             "zin_allowed",
             "pgb_allowed",
             "taakveld",
@@ -193,6 +194,7 @@ class CatalogueItemAdmin(ScopedImportAdmin):
         "indication_required",
         "unit",
         "frequency",
+        "execution_variant",
         "taakveld",
         "active",
     )

@@ -48,6 +48,14 @@ class Frequency(models.TextChoices):
     WHOLE_PERIOD = "period", _("voor de hele periode")
 
 
+class ExecutionVariant(models.TextChoices):
+    """How an allocation is paid (iWmo/iJw uitvoeringsvariant)."""
+
+    INSPANNINGSGERICHT = "inspanningsgericht", _("Inspanningsgericht (eenheden × tarief)")
+    OUTPUTGERICHT = "outputgericht", _("Outputgericht (per product)")
+    TAAKGERICHT = "taakgericht", _("Taakgericht (vast bedrag per periode)")
+
+
 class DeliveryForm(models.TextChoices):
     ZIN = "zin", _("Zorg in natura (ZIN)")
     PGB = "pgb", _("Persoonsgebonden budget (PGB)")

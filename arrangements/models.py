@@ -24,6 +24,7 @@ from .constants import (
     EscalationOutcome,
     EscalationReason,
     EscalationStatus,
+    ExecutionVariant,
     Frequency,
     Law,
     ProvisionKind,
@@ -65,6 +66,13 @@ class CatalogueItem(models.Model):
     )
     unit = models.CharField(_("eenheid"), max_length=8, choices=Unit.choices, default=Unit.HOUR)
     frequency = models.CharField(_("frequentie"), max_length=8, choices=Frequency.choices, default=Frequency.PER_WEEK)
+    execution_variant = models.CharField(
+        _("uitvoeringsvariant"),
+        max_length=20,
+        choices=ExecutionVariant.choices,
+        default=ExecutionVariant.INSPANNINGSGERICHT,
+        help_text=_("iWmo/iJw: inspanningsgericht, outputgericht of taakgericht."),
+    )
     zin_allowed = models.BooleanField(_("in natura (ZIN) mogelijk"), default=True)
     pgb_allowed = models.BooleanField(_("PGB mogelijk"), default=False)
     taakveld = models.CharField(_("Iv3-taakveld"), max_length=5, choices=Taakveld.choices)
@@ -246,6 +254,8 @@ class Arrangement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     granted_at = models.DateTimeField(null=True, blank=True)
+    # When it was allocated to the provider (toewijzing, 301): what the partner API shows.
+    allocated_at = models.DateTimeField(_("toegewezen op"), null=True, blank=True, editable=False)
     review_date = models.DateField(_("evaluatiedatum"), null=True, blank=True)
     review_due_since = models.DateField(_("evaluatie klaargezet op"), null=True, blank=True, editable=False)
     insufficient = models.BooleanField(_("volstaat niet meer"), default=False)
@@ -275,6 +285,8 @@ class Arrangement(models.Model):
         indexes = [
             models.Index(fields=["case", "-created_at"], name="arrangement_case_recent"),
             models.Index(fields=["review_date"], name="arrangement_review", condition=Q(review_due_since__isnull=True)),
+            # The partner API's list: a provider's allocations in id order (cursor pagination).
+            models.Index(fields=["provider", "id"], name="arrangement_provider_api", condition=Q(allocated_at__isnull=False)),
         ]
 
     def __str__(self) -> str:

@@ -278,7 +278,9 @@ def _require_write(actor: User, case: Case) -> None:
         raise PermissionDenied
 
 
-def _store_schedule(arrangement: Arrangement, months: tuple[MonthAmount, ...], *, kind: str, actor: User) -> None:
+def _store_schedule(
+    arrangement: Arrangement, months: tuple[MonthAmount, ...], *, kind: str, actor: User | None
+) -> None:
     """Replace the stored schedule and tell the budget (inside the caller's transaction)."""
     CommitmentMonth.objects.filter(arrangement=arrangement).delete()
     CommitmentMonth.objects.bulk_create(
@@ -296,7 +298,7 @@ def _store_schedule(arrangement: Arrangement, months: tuple[MonthAmount, ...], *
             taakveld=arrangement.item.taakveld,
             kind=kind,  # type: ignore[arg-type]
             schedule=tuple(months),
-            actor_id=actor.pk,
+            actor_id=actor.pk if actor is not None else None,
         )
     )
 
@@ -639,7 +641,7 @@ def _status_step(
 @transaction.atomic
 def arrangement_allocate(*, actor: User, arrangement: Arrangement, version: int | None = None) -> Arrangement:
     """Granted -> allocated to the provider (toewijzing, iWmo/iJw 301)."""
-    return _status_step(
+    arrangement = _status_step(
         actor=actor,
         arrangement=arrangement,
         version=version,
@@ -647,6 +649,9 @@ def arrangement_allocate(*, actor: User, arrangement: Arrangement, version: int 
         to=ArrangementStatus.ALLOCATED,
         action="arrangement_allocate",
     )
+    arrangement.allocated_at = timezone.now()
+    arrangement.save(update_fields=["allocated_at"])
+    return arrangement
 
 
 @transaction.atomic
@@ -720,6 +725,19 @@ def arrangement_stop(
     _check_version(arrangement, version)
     if not arrangement.is_running:
         raise ValidationError(_("Alleen een lopende voorziening kan worden beëindigd."), code="status")
+    return _stop(arrangement, stop_date=stop_date, reason=reason, actor=actor)
+
+
+def _stop(
+    arrangement: Arrangement,
+    *,
+    stop_date: dt.date,
+    reason: str,
+    actor: User | None,
+    audit_extra: dict[str, Any] | None = None,
+) -> Arrangement:
+    """The stop itself on a locked, running arrangement (regisseur or provider)."""
+    case = arrangement.case
     if reason not in StopReason.values:
         raise ValidationError({"reason": _("Kies een reden.")})
     if stop_date is None or stop_date < arrangement.start_date:
@@ -749,6 +767,7 @@ def arrangement_stop(
     audit_write(
         actor=actor,
         action="arrangement_stop",
+        **(audit_extra or {}),
         obj=arrangement,
         case_uuid=case.uuid,
         changes={
@@ -1125,3 +1144,72 @@ def _volume_text(arrangement: Arrangement) -> str:
     if arrangement.volume is None:
         return ""
     return f"{arrangement.volume.normalize():f} {arrangement.get_unit_display()} {arrangement.get_frequency_display()}"
+
+
+# --- The provider's side (the partner API, issue 14): no user, an organisation ------------
+
+
+def _locked_for_provider(arrangement: Arrangement, organisation: Organisation) -> Arrangement:
+    locked = _locked(arrangement)
+    if locked.provider_id != organisation.pk or locked.allocated_at is None:
+        raise PermissionDenied
+    return locked
+
+
+@transaction.atomic
+def arrangement_start_by_provider(
+    *, organisation: Organisation, arrangement: Arrangement, start_date: dt.date, client: str = ""
+) -> Arrangement:
+    """Allocated -> started on the provider's start message (iWmo/iJw 305).
+
+    SAP rules: the start date is not before the allocation's start (nor after its end) and
+    not in the future. Audited without a user, with the organisation and OAuth client.
+    """
+    from audit.models import AccessGround
+
+    arrangement = _locked_for_provider(arrangement, organisation)
+    if arrangement.status != ArrangementStatus.ALLOCATED:
+        raise ValidationError(_("Dit kan niet in de huidige status van de voorziening."), code="status")
+    if start_date < arrangement.start_date:
+        raise ValidationError({"start_date": _("De startdatum ligt voor de start van de toewijzing.")})
+    if arrangement.end_date and start_date > arrangement.end_date:
+        raise ValidationError({"start_date": _("De startdatum ligt na het einde van de toewijzing.")})
+    if start_date > timezone.localdate():
+        raise ValidationError({"start_date": _("De startdatum ligt in de toekomst.")})
+    arrangement.status = ArrangementStatus.STARTED
+    arrangement.version += 1
+    arrangement.save(update_fields=["status", "version", "updated_at"])
+    audit_write(
+        actor=None,
+        action="arrangement_start",
+        obj=arrangement,
+        case_uuid=arrangement.case.uuid,
+        changes={"status": [ArrangementStatus.ALLOCATED, ArrangementStatus.STARTED], "start_date": [None, start_date]},
+        ground=AccessGround.PARTNER_ALLOCATION,
+        organisation=organisation,
+        client=client,
+    )
+    return arrangement
+
+
+@transaction.atomic
+def arrangement_stop_by_provider(
+    *, organisation: Organisation, arrangement: Arrangement, stop_date: dt.date, reason: str, client: str = ""
+) -> Arrangement:
+    """Started -> stopped on the provider's stop message (iWmo/iJw 307); the rest of the
+    commitment is released as with a regisseur's stop. The stop date is not in the future
+    and not after the allocation's end (nor before its start)."""
+    from audit.models import AccessGround
+
+    arrangement = _locked_for_provider(arrangement, organisation)
+    if arrangement.status != ArrangementStatus.STARTED:
+        raise ValidationError(_("Alleen gestarte zorg kan worden gestopt."), code="status")
+    if stop_date > timezone.localdate():
+        raise ValidationError({"stop_date": _("De stopdatum ligt in de toekomst.")})
+    return _stop(
+        arrangement,
+        stop_date=stop_date,
+        reason=reason,
+        actor=None,
+        audit_extra={"ground": AccessGround.PARTNER_ALLOCATION, "organisation": organisation, "client": client},
+    )

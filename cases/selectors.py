@@ -365,14 +365,16 @@ def case_timeline(*, case: Case, limit: int = 50) -> list[TimelineItem]:
         .select_related("actor", "organisation")[:limit]
     )
     items = [TimelineItem(n.created_at, "note", str(n.author), n.text) for n in notes]
-    # A partner API write has no user: the provider organisation is who did it.
-    items += [TimelineItem(e.created_at, "event", str(e.actor or e.organisation or "—"), "", e.action) for e in events]
+    # A partner's write through the API has no user: the organisation is named instead.
+    items += [
+        TimelineItem(e.created_at, "event", str(e.actor or e.organisation or "—"), "", e.action) for e in events
+    ]
     return sorted(items, key=lambda i: i.at, reverse=True)[:limit]
 
 
 def case_access_log(*, case: Case) -> QuerySet[AuditEvent]:
     """All reads and writes of the case (by public id), newest first, actor joined."""
-    return AuditEvent.objects.filter(case_uuid=case.uuid).select_related("actor")
+    return AuditEvent.objects.filter(case_uuid=case.uuid).select_related("actor", "organisation")
 
 
 def team_caseload(*, user: User) -> tuple[QuerySet, CaseListing]:

@@ -1,9 +1,10 @@
 """Finding "an allocation of this client" for the writes of this module group.
 
-One rule for requests (315) and progress reports: the arrangement with that public id,
-allocated to the client's organisation, on a case of the client's municipality, sent to
-the provider (allocated, started or stopped), and its household member not under a
-processing restriction (AVG art. 18). Anything else is `Arrangement.DoesNotExist`, the same
+One rule for requests (315) and progress reports, the one of
+`partners.selectors.allocations_for_client` plus a row lock: the arrangement with that
+public id, allocated (301) to the client's organisation, on a case of the client's
+municipality, still or once running (allocated, started or stopped), and its household
+member not under a processing restriction (AVG art. 18). Anything else is `Arrangement.DoesNotExist`, the same
 for missing and for someone else's (the API answers 404 for both).
 """
 
@@ -31,6 +32,7 @@ def allocation_for_client(
         provider=organisation,
         case__team__municipality_id=municipality_id,
         status__in=SENT_STATUSES,
+        allocated_at__isnull=False,  # as partners.selectors.allocations_for_client
         member__person__processing_restricted=False,
     ).select_related("case", "item")
     if lock:

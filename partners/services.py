@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django.utils import timezone
 from oauth2_provider.models import AccessToken, Application, RefreshToken
 
 from accounts.models import Municipality, Organisation, User
+from arrangements import services as arrangement_services
+from arrangements.constants import ArrangementStatus
+from arrangements.models import Arrangement
 from audit.models import AccessGround
 from socialdomain.audit import audit_write
 
-from .models import ApiClient
+from .constants import MessageKind
+from .models import ApiClient, ProviderMessage
 
 
 @transaction.atomic
@@ -86,3 +93,61 @@ def api_client_revoke(*, actor: User | None, client: ApiClient) -> ApiClient:
         client=client.application.client_id,
     )
     return client
+
+
+# --- The provider's messages about an allocation (301, 305, 307) -------------------------
+
+
+def _message(*, client: ApiClient, arrangement: Arrangement, kind: str, date=None, reason: str = "") -> ProviderMessage:  # type: ignore[no-untyped-def]
+    """At most one of each kind per allocation: a second (with another key) is a conflict."""
+    if ProviderMessage.objects.filter(arrangement=arrangement, kind=kind).exists():
+        raise ValidationError(_("Dit bericht is voor deze toewijzing al ontvangen."), code="status")
+    return ProviderMessage.objects.create(
+        arrangement=arrangement,
+        kind=kind,
+        organisation_id=client.organisation_id,
+        client=client,
+        date=date,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def allocation_acknowledge(*, client: ApiClient, arrangement: Arrangement) -> ProviderMessage:
+    """The provider confirms it received the allocation (301 acknowledged)."""
+    arrangement = Arrangement.objects.select_for_update(of=("self",)).select_related("case").get(pk=arrangement.pk)
+    if arrangement.status not in (ArrangementStatus.ALLOCATED, ArrangementStatus.STARTED):
+        raise ValidationError(_("Dit kan niet in de huidige status van de toewijzing."), code="status")
+    message = _message(client=client, arrangement=arrangement, kind=MessageKind.ACKNOWLEDGED)
+    audit_write(
+        actor=None,
+        action="partner_acknowledge",
+        obj=arrangement,
+        case_uuid=arrangement.case.uuid,
+        ground=AccessGround.PARTNER_ALLOCATION,
+        organisation=client.organisation,
+        client=client.application.client_id,
+    )
+    return message
+
+
+@transaction.atomic
+def allocation_start(*, client: ApiClient, arrangement: Arrangement, start_date: dt.date) -> ProviderMessage:
+    """305: the care started on `start_date` (the arrangement goes to "started")."""
+    arrangement_services.arrangement_start_by_provider(
+        organisation=client.organisation, arrangement=arrangement, start_date=start_date, client=client.client_id
+    )
+    return _message(client=client, arrangement=arrangement, kind=MessageKind.STARTED, date=start_date)
+
+
+@transaction.atomic
+def allocation_stop(*, client: ApiClient, arrangement: Arrangement, stop_date: dt.date, reason: str) -> ProviderMessage:
+    """307: the care stopped on `stop_date`; the rest of the commitment is released."""
+    arrangement_services.arrangement_stop_by_provider(
+        organisation=client.organisation,
+        arrangement=arrangement,
+        stop_date=stop_date,
+        reason=reason,
+        client=client.client_id,
+    )
+    return _message(client=client, arrangement=arrangement, kind=MessageKind.STOPPED, date=stop_date, reason=reason)

@@ -103,6 +103,37 @@ def audit_read(
     )
 
 
+def audit_read_many(
+    *,
+    reads: list[tuple[models.Model, UUID | None, str]],
+    view: str,
+    organisation: Any = None,
+    client: str = "",
+    purpose: str = "",
+) -> list[AuditEvent]:
+    """One read entry per (obj, case_uuid, ground) in one INSERT: a list answer of the partner
+    API logs every record it returned without a query per row. No actor (a system read)."""
+    events = []
+    for obj, case_uuid, ground in reads:
+        target_type, target_id = _target(obj)
+        events.append(
+            AuditEvent(
+                actor=None,
+                kind=EventKind.READ,
+                action="read",
+                target_type=target_type,
+                target_id=target_id,
+                case_uuid=case_uuid,
+                view=view,
+                purpose=purpose,
+                ground=ground,
+                organisation=organisation,
+                client=client,
+            )
+        )
+    return AuditEvent.objects.bulk_create(events) if events else []
+
+
 def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """{field: [old, new]} for the fields whose value differs."""
     return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}

@@ -21,7 +21,7 @@ from budget.services import rollups_rebuild
 from partners.declaration_models import DeclarationLine, LineStatus
 from partners.declarations import SOURCE_KIND, LineIn, allowed_volume, declaration_receive
 from tests.accounts.factories import OrganisationFactory
-from tests.partners.factories import allocation_create
+from tests.partners.declaration_factories import allocation_create
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from budget.models import LedgerEntry
 from partners.constants import Scope
 from partners.declarations import SOURCE_KIND
 from tests.partners.conftest import api_for, make_partner
-from tests.partners.factories import allocation_create
+from tests.partners.declaration_factories import allocation_create
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from arrangements.models import Arrangement
 from audit.models import AuditEvent, EventKind
 from partners.declaration_models import ProgressGoalStatus, ProgressReport
 from tests.partners.conftest import api_for
-from tests.partners.factories import allocation_create
+from tests.partners.declaration_factories import allocation_create
 
 pytestmark = pytest.mark.django_db
 

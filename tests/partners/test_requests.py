@@ -16,7 +16,7 @@ from partners.declaration_models import AllocationRequest, RequestStatus
 from partners.sections import request_rows
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.partners.conftest import api_for
-from tests.partners.factories import allocation_create
+from tests.partners.declaration_factories import allocation_create
 
 pytestmark = pytest.mark.django_db
 
