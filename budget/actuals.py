@@ -137,7 +137,7 @@ def actuals_book(
             lines[line_key] = _line_for(budget=budget, law=a.law, taakveld=a.taakveld)
         entries.append(
             LedgerEntry(
-                line=lines[line_key],
+                line_id=lines[line_key].pk,
                 team_id=a.team_id,
                 provider_id=a.provider_id,
                 household_id=a.household_id,
@@ -147,7 +147,7 @@ def actuals_book(
                 volume=a.volume,
                 source_kind=source_kind,
                 source_id=a.source_id,
-                actor=actor,
+                actor_id=actor.pk if actor is not None else None,
             )
         )
     if not entries:

@@ -26,8 +26,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.db.models import Case, F, Sum, When
-from django.db.models.functions import TruncMonth
+from django.db.models import Case, F, Q, Sum, When
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
@@ -104,6 +103,44 @@ class DeclarationAnswer:
         return sum(1 for line in self.lines if line.status == LineStatus.ACCEPTED)
 
 
+ALLOC_FIELDS = (
+    "pk",
+    "uuid",
+    "status",
+    "start_date",
+    "end_date",
+    "stopped_on",
+    "volume",
+    "frequency",
+    "item_id",
+    "item__product_code",
+    "item__law",
+    "item__taakveld",
+    "case__team_id",
+    "case__household_id",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Alloc:
+    """What validating and booking a line needs of its allocation (`ALLOC_FIELDS`)."""
+
+    pk: int
+    uuid: uuid_lib.UUID
+    status: str
+    start_date: dt.date
+    end_date: dt.date | None
+    stopped_on: dt.date | None
+    volume: Decimal | None
+    frequency: str
+    item_id: int
+    product_code: str
+    law: str
+    taakveld: str
+    team_id: int
+    household_id: int
+
+
 def _round(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
@@ -115,14 +152,14 @@ def _uuid_or_none(value: str) -> uuid_lib.UUID | None:
         return None
 
 
-def _allocation_end(a: Arrangement) -> dt.date | None:
+def _allocation_end(a: Arrangement | Alloc) -> dt.date | None:
     """The last day care may be declared: the stop date of a stopped one, else the end."""
     if a.status == ArrangementStatus.STOPPED and a.stopped_on is not None:
         return min(a.stopped_on, a.end_date) if a.end_date else a.stopped_on
     return a.end_date
 
 
-def allowed_volume(a: Arrangement, month: dt.date) -> Decimal:
+def allowed_volume(a: Arrangement | Alloc, month: dt.date) -> Decimal:
     """The volume that may be declared on allocation `a` for the calendar month `month`
     (for "whole period" allocations: over the whole allocation), rounded to cents.
 
@@ -171,30 +208,38 @@ def declaration_receive(
     """
     wanted = {u for u in (_uuid_or_none(line.allocation) for line in lines) if u is not None}
     # Lock the allocations in primary-key order (no deadlock between concurrent batches).
+    # Plain tuples, not model instances: a batch reads thousands of them (docs/performance.md).
     allocations = {
-        a.uuid: a
-        for a in Arrangement.objects.select_for_update(of=("self",))
+        row[1]: Alloc(*row)
+        for row in Arrangement.objects.select_for_update(of=("self",))
         .filter(uuid__in=wanted, provider=organisation, case__team__municipality_id=municipality_id)
-        .select_related("item", "case__team")
         .order_by("pk")
+        .values_list(*ALLOC_FIELDS)
     }
     tariffs: dict[int, list[Tariff]] = defaultdict(list)
     for t in Tariff.objects.filter(item_id__in={a.item_id for a in allocations.values()}).order_by("valid_from"):
         tariffs[t.item_id].append(t)
-    # Net accepted volume per allocation and month (credits subtract).
+    # Net accepted volume per allocation and month (credits subtract): only the batch's
+    # months, and every month of the "whole period" allocations.
     used: dict[tuple[int, dt.date], Decimal] = defaultdict(Decimal)
-    for row in (
-        DeclarationLine.objects.filter(
-            arrangement_id__in=[a.pk for a in allocations.values()], status=LineStatus.ACCEPTED
-        )
-        .annotate(m=TruncMonth("period_start"))
-        .values("arrangement_id", "m")
-        .annotate(net=Sum(Case(When(credit_of__isnull=True, then=F("volume")), default=-F("volume"))))
-    ):
-        used[(row["arrangement_id"], row["m"])] = row["net"]
     whole_used: dict[int, Decimal] = defaultdict(Decimal)
-    for (arrangement_id, _m), net in used.items():
-        whole_used[arrangement_id] += net
+    whole_ids = [a.pk for a in allocations.values() if a.frequency == Frequency.WHOLE_PERIOD]
+    if allocations and lines:
+        first = min(_month(line.period_start) for line in lines)
+        last = max(line.period_start for line in lines)
+        rows = (
+            DeclarationLine.objects.filter(
+                Q(period_start__gte=first, period_start__lte=last) | Q(arrangement_id__in=whole_ids),
+                arrangement_id__in=[a.pk for a in allocations.values()],
+                status=LineStatus.ACCEPTED,
+            )
+            .values_list("arrangement_id", "period_start")
+            .annotate(net=Sum(Case(When(credit_of__isnull=True, then=F("volume")), default=-F("volume"))))
+            .order_by()
+        )
+        for arrangement_id, period_start, net in rows:
+            used[(arrangement_id, _month(period_start))] += net
+            whole_used[arrangement_id] += net
     # Earlier accepted lines named by these references (duplicates and credited originals).
     references = {line.reference for line in lines} | {line.credit_of for line in lines if line.credit_of}
     earlier = {
@@ -258,45 +303,44 @@ def declaration_receive(
             whole_used[allocation.pk] -= line.volume  # type: ignore[union-attr]
         rows.append(
             DeclarationLine(
-                declaration=declaration,
-                organisation=organisation,
+                declaration_id=declaration.pk,
+                organisation_id=organisation.pk,
                 position=position,
-                arrangement=allocation if accepted else None,
+                # Refused lines keep their (own) allocation for history; another's is None.
+                arrangement_id=allocation.pk if allocation is not None else None,
                 reference=line.reference,
                 period_start=line.period_start,
                 period_end=line.period_end,
                 product_code=line.product_code,
                 volume=line.volume,
                 amount=line.amount,
-                credit_of=original if accepted else None,
+                credit_of_id=original.pk if accepted and original is not None else None,
                 status=LineStatus.ACCEPTED if accepted else LineStatus.REFUSED,
                 reason_code="" if accepted else code,
             )
         )
-        if not accepted and allocation is not None:
-            rows[-1].arrangement = allocation  # refused lines keep their (own) allocation for history
     DeclarationLine.objects.bulk_create(rows, batch_size=2000)
 
+    by_pk = {a.pk: a for a in allocations.values()}
     actuals = []
     for row in rows:
         if row.status != LineStatus.ACCEPTED:
             continue
-        a = row.arrangement
-        assert a is not None  # accepted lines always have their allocation (check constraint)
-        sign = -1 if row.credit_of is not None else 1
+        a = by_pk[row.arrangement_id]  # type: ignore[index]
+        sign = -1 if row.credit_of_id is not None else 1
         actuals.append(
             Actual(
                 municipality_id=municipality_id,
-                team_id=a.case.team_id,
+                team_id=a.team_id,
                 provider_id=organisation.pk,
-                household_id=a.case.household_id,
-                law=a.item.law,
-                taakveld=a.item.taakveld,
+                household_id=a.household_id,
+                law=a.law,
+                taakveld=a.taakveld,
                 month=_month(row.period_start),
                 amount=sign * row.amount,
                 volume=sign * row.volume,
                 source_id=row.pk,
-                correction=row.credit_of is not None,
+                correction=row.credit_of_id is not None,
             )
         )
     actuals_book(actuals=actuals, source_kind=SOURCE_KIND, actor=None, organisation=organisation, client=client_id)
@@ -324,7 +368,7 @@ def declaration_receive(
 
 
 def _check_debit(
-    a: Arrangement,
+    a: Alloc,
     line: LineIn,
     tariffs: list[Tariff],
     used: dict[tuple[int, dt.date], Decimal],
@@ -343,7 +387,7 @@ def _check_debit(
         return "8005"
     if line.period_start < a.start_date or (end is not None and line.period_end > end):
         return "8006"
-    if line.product_code != a.item.product_code:
+    if line.product_code != a.product_code:
         return "8007"
     tariff = _tariff_for(tariffs, line.period_start, line.period_end)
     if tariff is None:

@@ -109,7 +109,7 @@ def _text(value: Any, name: str, errors: _Errors, *, max_length: int, required: 
         errors.add(name, _("Dit veld is verplicht."))
     elif len(value) > max_length:
         errors.add(name, _("Maximaal %(max)s tekens.") % {"max": max_length})
-    elif find_forbidden_character(value) is not None:
+    elif not value.isprintable() and find_forbidden_character(value) is not None:  # printable: fast path
         errors.add(name, _("Bevat een onzichtbaar stuurteken."))
     return value
 
