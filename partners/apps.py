@@ -8,8 +8,8 @@ class PartnersConfig(AppConfig):
 
     def ready(self) -> None:
         # drf-spectacular finds the OAuth2 scheme extension once its module is imported.
-        from .api import schema  # noqa: F401
         from . import sections
+        from .api import schema  # noqa: F401
 
         # Requests and progress reports on the case page, requests on the regisseur's worklist.
         sections.register()

@@ -66,7 +66,11 @@ class DeclarationLine(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     declaration = models.ForeignKey(Declaration, on_delete=models.PROTECT, related_name="lines")
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    # No index of its own: lookups by organisation go through the partial unique index on
+    # (organisation, reference); fewer indexes keep the batch insert fast.
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     position = models.PositiveIntegerField()  # index in the batch, from 0
     # Null when the allocation named does not exist or is not this provider's (refused 8001).
     arrangement = models.ForeignKey(
@@ -78,8 +82,14 @@ class DeclarationLine(models.Model):
     product_code = models.CharField(_("productcode"), max_length=PRODUCT_CODE_MAX, blank=True)
     volume = models.DecimalField(_("omvang"), max_digits=12, decimal_places=2)
     amount = models.DecimalField(_("bedrag (€)"), max_digits=14, decimal_places=2)
-    credit_of = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="credits", verbose_name=_("credit van")
+    credit_of = models.ForeignKey(  # indexed by the partial unique constraint below
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credits",
+        verbose_name=_("credit van"),
+        db_index=False,
     )
     status = models.CharField(_("status"), max_length=8, choices=LineStatus.choices)
     reason_code = models.CharField(_("retourcode"), max_length=4, blank=True)

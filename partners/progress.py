@@ -38,7 +38,9 @@ def progress_report_create(
     ValidationError {field: message} (422) for text that breaks the input rules (length,
     control or bidi characters) or a goal that is not the allocation's.
     """
-    arrangement = allocation_for_client(organisation=organisation, municipality_id=municipality_id, allocation=allocation)
+    arrangement = allocation_for_client(
+        organisation=organisation, municipality_id=municipality_id, allocation=allocation
+    )
     report = ProgressReport(arrangement=arrangement, organisation=organisation, client_id=client_id, text=text)
     report.full_clean(exclude=["arrangement", "organisation"])
     errors: dict[str, list[str]] = {}
@@ -54,9 +56,11 @@ def progress_report_create(
     if errors:
         raise ValidationError(errors)
     report.save()
-    ProgressGoalStatus.objects.bulk_create(
-        ProgressGoalStatus(report=report, goal_lineage=arrangement.goal_lineage, status=status) for _l, status in goals
-    )
+    goal = arrangement.goal_lineage
+    if goal is not None:  # every goal was checked to be this one
+        ProgressGoalStatus.objects.bulk_create(
+            ProgressGoalStatus(report=report, goal_lineage=goal, status=status) for _l, status in goals
+        )
     audit_write(
         actor=None,
         action="partner_progress_report",

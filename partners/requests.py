@@ -91,7 +91,9 @@ def allocation_request_create(
 def allocation_request_handle(*, actor: User, request: AllocationRequest) -> AllocationRequest:
     """Mark a request handled (by someone who may record on its case). Idempotent: a
     handled request stays as it was. Raises PermissionDenied without write access."""
-    locked = AllocationRequest.objects.select_for_update(of=("self",)).select_related("arrangement__case").get(pk=request.pk)
+    locked = (
+        AllocationRequest.objects.select_for_update(of=("self",)).select_related("arrangement__case").get(pk=request.pk)
+    )
     case = locked.arrangement.case
     if not case_permissions.can_write(actor, case):
         raise PermissionDenied

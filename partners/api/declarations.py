@@ -52,16 +52,16 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 # --- OpenAPI description of the bodies --------------------------------------------------
 class DeclarationLineSerializer(serializers.Serializer):
-    allocationId = serializers.CharField(max_length=64, help_text="The allocation's id (toewijzing).")  # noqa: N815
+    allocationId = serializers.CharField(max_length=64, help_text="The allocation's id (toewijzing).")
     reference = serializers.CharField(
         max_length=REFERENCE_MAX, help_text="The provider's own unique number for this line."
     )
-    periodStart = serializers.DateField(help_text="First day of the declared period (within one calendar month).")  # noqa: N815
-    periodEnd = serializers.DateField(help_text="Last day of the declared period (inclusive).")  # noqa: N815
-    productCode = serializers.RegexField(PRODUCT_CODE_PATTERN, required=False, allow_blank=True)  # noqa: N815
-    volume = serializers.RegexField(DECIMAL_PATTERN, help_text="Delivered units, e.g. \"2.50\" (hours).")
-    amount = serializers.RegexField(DECIMAL_PATTERN, help_text="Euros: volume x the tariff in force, e.g. \"150.00\".")
-    creditOf = serializers.CharField(  # noqa: N815
+    periodStart = serializers.DateField(help_text="First day of the declared period (within one calendar month).")
+    periodEnd = serializers.DateField(help_text="Last day of the declared period (inclusive).")
+    productCode = serializers.RegexField(PRODUCT_CODE_PATTERN, required=False, allow_blank=True)
+    volume = serializers.RegexField(DECIMAL_PATTERN, help_text='Delivered units, e.g. "2.50" (hours).')
+    amount = serializers.RegexField(DECIMAL_PATTERN, help_text='Euros: volume x the tariff in force, e.g. "150.00".')
+    creditOf = serializers.CharField(
         max_length=REFERENCE_MAX,
         required=False,
         allow_blank=True,
@@ -78,15 +78,15 @@ class LineAnswerSerializer(serializers.Serializer):
     reference = serializers.CharField()
     id = serializers.UUIDField()
     status = serializers.ChoiceField(choices=LineStatus.values)
-    reasonCode = serializers.CharField(help_text="0000 accepted, 8001-8016 refused (docs/api.md).")  # noqa: N815
+    reasonCode = serializers.CharField(help_text="0000 accepted, 8001-8016 refused (docs/api.md).")
     reason = serializers.CharField(help_text="Dutch text of the reason; empty when accepted.")
 
 
 class DeclarationAnswerSerializer(serializers.Serializer):
     id = serializers.UUIDField()
-    receivedAt = serializers.DateTimeField()  # noqa: N815
-    linesTotal = serializers.IntegerField()  # noqa: N815
-    linesAccepted = serializers.IntegerField()  # noqa: N815
+    receivedAt = serializers.DateTimeField()
+    linesTotal = serializers.IntegerField()
+    linesAccepted = serializers.IntegerField()
     lines = LineAnswerSerializer(many=True)
 
 
@@ -131,7 +131,7 @@ def _date(value: Any, name: str, errors: _Errors) -> dt.date | None:
 
 def _decimal(value: Any, name: str, errors: _Errors) -> Decimal | None:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        errors.add(name, _("Geef een getal met hoogstens twee decimalen, bijvoorbeeld \"2.50\"."))
+        errors.add(name, _('Geef een getal met hoogstens twee decimalen, bijvoorbeeld "2.50".'))
         return None
     text = value if isinstance(value, str) else repr(value)
     if not _DECIMAL.match(text):
@@ -139,8 +139,13 @@ def _decimal(value: Any, name: str, errors: _Errors) -> Decimal | None:
             number = Decimal(text)
         except InvalidOperation:
             number = None
-        if number is None or not number.is_finite() or number != number.quantize(Decimal("0.01")) or abs(number) >= 10**10:
-            errors.add(name, _("Geef een getal met hoogstens twee decimalen, bijvoorbeeld \"2.50\"."))
+        if (
+            number is None
+            or not number.is_finite()
+            or number != number.quantize(Decimal("0.01"))
+            or abs(number) >= 10**10
+        ):
+            errors.add(name, _('Geef een getal met hoogstens twee decimalen, bijvoorbeeld "2.50".'))
             return None
         return number.quantize(Decimal("0.01"))
     return Decimal(text)
@@ -167,14 +172,20 @@ def parse_lines(data: Any) -> list[declaration_services.LineIn]:
         reference = _text(item.get("reference"), f"{prefix}.reference", errors, max_length=REFERENCE_MAX)
         start = _date(item.get("periodStart"), f"{prefix}.periodStart", errors)
         end = _date(item.get("periodEnd"), f"{prefix}.periodEnd", errors)
-        product = _text(item.get("productCode"), f"{prefix}.productCode", errors, max_length=PRODUCT_CODE_MAX, required=False)
+        product = _text(
+            item.get("productCode"), f"{prefix}.productCode", errors, max_length=PRODUCT_CODE_MAX, required=False
+        )
         if product and not _PRODUCT.match(product):
-            errors.add(f"{prefix}.productCode", _("Een productcode bestaat uit hoogstens vijf cijfers en hoofdletters."))
+            errors.add(
+                f"{prefix}.productCode", _("Een productcode bestaat uit hoogstens vijf cijfers en hoofdletters.")
+            )
         volume = _decimal(item.get("volume"), f"{prefix}.volume", errors)
         amount = _decimal(item.get("amount"), f"{prefix}.amount", errors)
         credit_of = _text(item.get("creditOf"), f"{prefix}.creditOf", errors, max_length=REFERENCE_MAX, required=False)
         if start and end and end < start:
-            order_errors.setdefault(f"{prefix}.periodEnd", []).append(_("Het einde van de periode ligt voor het begin."))
+            order_errors.setdefault(f"{prefix}.periodEnd", []).append(
+                _("Het einde van de periode ligt voor het begin.")
+            )
         if errors.params or order_errors:
             continue
         assert start is not None and end is not None and volume is not None and amount is not None
@@ -264,20 +275,20 @@ class DeclarationView(PartnerAPIView):
 
 # --- 315: a request for an allocation -------------------------------------------------------
 class AllocationRequestInSerializer(serializers.Serializer):
-    allocationId = serializers.UUIDField(help_text="The allocation the request is about.")  # noqa: N815
+    allocationId = serializers.UUIDField(help_text="The allocation the request is about.")
     kind = serializers.ChoiceField(choices=RequestKind.values, help_text="volume | extension | other_product")
     volume = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0.01"), required=False)
-    endDate = serializers.DateField(required=False, help_text="For an extension: the requested new end.")  # noqa: N815
-    productCode = serializers.RegexField(PRODUCT_CODE_PATTERN, required=False, allow_blank=True)  # noqa: N815
+    endDate = serializers.DateField(required=False, help_text="For an extension: the requested new end.")
+    productCode = serializers.RegexField(PRODUCT_CODE_PATTERN, required=False, allow_blank=True)
     motivation = serializers.CharField(max_length=REQUEST_TEXT_MAX, trim_whitespace=False)
 
 
 class AllocationRequestOutSerializer(serializers.Serializer):
     id = serializers.UUIDField()
-    allocationId = serializers.UUIDField()  # noqa: N815
+    allocationId = serializers.UUIDField()
     kind = serializers.ChoiceField(choices=RequestKind.values)
     status = serializers.CharField()
-    receivedAt = serializers.DateTimeField()  # noqa: N815
+    receivedAt = serializers.DateTimeField()
 
 
 def _service_call(call: Any) -> Any:
@@ -345,8 +356,8 @@ class ProgressReportInSerializer(serializers.Serializer):
 
 class ProgressReportOutSerializer(serializers.Serializer):
     id = serializers.UUIDField()
-    allocationId = serializers.UUIDField()  # noqa: N815
-    receivedAt = serializers.DateTimeField()  # noqa: N815
+    allocationId = serializers.UUIDField()
+    receivedAt = serializers.DateTimeField()
     goals = GoalStatusSerializer(many=True)
 
 
@@ -360,9 +371,12 @@ class ProgressReportView(PartnerAPIView):
         summary="Report progress on an allocation (text, optional status of its plan goal)",
         request=ProgressReportInSerializer,
         responses={201: ProgressReportOutSerializer},
-        parameters=[IDEMPOTENCY_PARAMETER, OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="Allocation id")],
+        parameters=[
+            IDEMPOTENCY_PARAMETER,
+            OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="Allocation id"),
+        ],
     )
-    def post(self, request: Any, id: Any) -> Response:  # noqa: A002
+    def post(self, request: Any, id: Any) -> Response:
         who = self.principal()
 
         def write() -> Response:
@@ -389,4 +403,3 @@ class ProgressReportView(PartnerAPIView):
             return Response(body, status=status.HTTP_201_CREATED)
 
         return idempotent(request, who.client, write)
-

@@ -84,7 +84,9 @@ def test_an_accepted_line_becomes_an_actual_to_the_cent(world, allocation):
 
 
 def test_the_batch_keeps_the_rollups_equal_to_the_recomputation(world, allocation):
-    declare(world, line(allocation), line(allocation, period_start=dt.date(2026, 3, 1), period_end=dt.date(2026, 3, 31)))
+    declare(
+        world, line(allocation), line(allocation, period_start=dt.date(2026, 3, 1), period_end=dt.date(2026, 3, 31))
+    )
     before = {
         (c.line_id, c.team_id, c.provider_id, c.month): (c.committed, c.realised)
         for c in MonthlyRollup.objects.filter(line__budget__municipality=world.team.municipality)
@@ -166,8 +168,20 @@ def test_a_stopped_allocation_refuses_periods_after_its_stop(world, allocation):
     answer = declare(
         world,
         line(allocation, period_start=dt.date(2026, 2, 11), period_end=dt.date(2026, 2, 20)),
-        line(allocation, period_start=dt.date(2026, 2, 1), period_end=dt.date(2026, 2, 10), volume=D("4"), amount=D("240.00")),
-        line(allocation, period_start=dt.date(2026, 2, 1), period_end=dt.date(2026, 2, 10), volume=D("1"), amount=D("60.00")),
+        line(
+            allocation,
+            period_start=dt.date(2026, 2, 1),
+            period_end=dt.date(2026, 2, 10),
+            volume=D("4"),
+            amount=D("240.00"),
+        ),
+        line(
+            allocation,
+            period_start=dt.date(2026, 2, 1),
+            period_end=dt.date(2026, 2, 10),
+            volume=D("1"),
+            amount=D("60.00"),
+        ),
     )
     # Up to the stop 10 days allow 3 x 10 / 7 = 4.29 hours: 4 fit, one more does not.
     assert codes(answer) == ["8004", "0000", "8011"]
@@ -214,9 +228,9 @@ def test_a_credit_reverses_an_accepted_line_exactly_once(world, allocation):
     again = line(allocation, volume=D("1.5"), amount=D("90.00"), credit_of=original.reference)
     answer = declare(world, credit, again)
     assert codes(answer) == ["0000", "8014"]
-    assert codes(declare(world, line(allocation, volume=D("1.5"), amount=D("90.00"), credit_of=original.reference))) == [
-        "8014"
-    ]
+    assert codes(
+        declare(world, line(allocation, volume=D("1.5"), amount=D("90.00"), credit_of=original.reference))
+    ) == ["8014"]
     entries = list(actuals().order_by("pk"))
     assert [(e.kind, e.amount, e.volume) for e in entries] == [
         (EntryKind.ACTUAL, D("90.00"), D("1.50")),
@@ -244,7 +258,12 @@ def test_a_credit_must_match_its_original_and_name_an_accepted_line(world, alloc
 def test_a_reference_is_declared_once(world, allocation):
     first = line(allocation)
     declare(world, first)
-    answer = declare(world, line(allocation, reference=first.reference), line(allocation, reference="X"), line(allocation, reference="X"))
+    answer = declare(
+        world,
+        line(allocation, reference=first.reference),
+        line(allocation, reference="X"),
+        line(allocation, reference="X"),
+    )
     assert codes(answer) == ["8012", "0000", "8012"]
     assert actuals().count() == 2
 

@@ -118,7 +118,9 @@ def test_a_period_ending_before_it_starts_is_422(api, allocation):
 def test_another_providers_allocation_is_refused_without_an_oracle(world, allocation, other_partner):
     api = api_for(other_partner)
     theirs = api.post(URL, {"lines": [body_line(allocation)]}, key="a").json()["lines"][0]
-    missing = api.post(URL, {"lines": [body_line(allocation, allocationId=str(uuid.uuid4()))]}, key="b").json()["lines"][0]
+    missing = api.post(URL, {"lines": [body_line(allocation, allocationId=str(uuid.uuid4()))]}, key="b").json()[
+        "lines"
+    ][0]
     assert theirs["reasonCode"] == missing["reasonCode"] == "8001" and theirs["reason"] == missing["reason"]
     assert booked() == []
 

@@ -28,7 +28,10 @@ def allocation(world):  # type: ignore[no-untyped-def]
 
 
 def test_a_report_is_stored_with_the_status_of_its_goal(api, allocation):
-    body = {"text": "Gaat goed.\nMoeder doet de boodschappen weer zelf.", "goals": [{"goal": str(allocation.goal_lineage), "status": "on_track"}]}
+    body = {
+        "text": "Gaat goed.\nMoeder doet de boodschappen weer zelf.",
+        "goals": [{"goal": str(allocation.goal_lineage), "status": "on_track"}],
+    }
     response = api.post(url(allocation), body)
     assert response.status_code == 201, response.content
     report = ProgressReport.objects.get(uuid=response.json()["id"])
@@ -74,7 +77,9 @@ def test_bad_reports_are_problems_and_save_nothing(api, allocation, body, status
 def test_another_providers_allocation_is_404(world, allocation, other_partner):
     api = api_for(other_partner)
     assert api.post(url(allocation), {"text": "Hallo"}).status_code == 404
-    assert api.post(f"/api/v1/allocations/{uuid.uuid4()}/progress-reports", {"text": "Hallo"}, key="k2").status_code == 404
+    assert (
+        api.post(f"/api/v1/allocations/{uuid.uuid4()}/progress-reports", {"text": "Hallo"}, key="k2").status_code == 404
+    )
     assert not ProgressReport.objects.exists()
 
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.constants import Role
-from arrangements.constants import ArrangementStatus, StopReason
 from arrangements import services as arrangement_services
+from arrangements.constants import ArrangementStatus, StopReason
 from audit.models import AuditEvent, EventKind
 from partners.declaration_models import AllocationRequest, RequestStatus
 from partners.sections import request_rows
@@ -137,7 +137,10 @@ def test_a_stopped_allocation_takes_no_requests(api, world, allocation):
 
 def test_a_granted_but_not_allocated_arrangement_is_404(api, world):
     granted = allocation_create(
-        world, status=ArrangementStatus.GRANTED, start=timezone.localdate(), end=timezone.localdate() + dt.timedelta(days=30)
+        world,
+        status=ArrangementStatus.GRANTED,
+        start=timezone.localdate(),
+        end=timezone.localdate() + dt.timedelta(days=30),
     )
     assert ask(api, granted).status_code == 404
 
