@@ -286,7 +286,9 @@ class Arrangement(models.Model):
             models.Index(fields=["case", "-created_at"], name="arrangement_case_recent"),
             models.Index(fields=["review_date"], name="arrangement_review", condition=Q(review_due_since__isnull=True)),
             # The partner API's list: a provider's allocations in id order (cursor pagination).
-            models.Index(fields=["provider", "id"], name="arrangement_provider_api", condition=Q(allocated_at__isnull=False)),
+            models.Index(
+                fields=["provider", "id"], name="arrangement_provider_api", condition=Q(allocated_at__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:

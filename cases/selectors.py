@@ -366,9 +366,7 @@ def case_timeline(*, case: Case, limit: int = 50) -> list[TimelineItem]:
     )
     items = [TimelineItem(n.created_at, "note", str(n.author), n.text) for n in notes]
     # A partner's write through the API has no user: the organisation is named instead.
-    items += [
-        TimelineItem(e.created_at, "event", str(e.actor or e.organisation or "—"), "", e.action) for e in events
-    ]
+    items += [TimelineItem(e.created_at, "event", str(e.actor or e.organisation or "—"), "", e.action) for e in events]
     return sorted(items, key=lambda i: i.at, reverse=True)[:limit]
 
 

@@ -68,7 +68,7 @@ class ApiClientAdmin(admin.ModelAdmin):
             return ["last_used_at", "revoked_at"]
         return ["name", "organisation", "municipality", "scopes", "last_used_at", "revoked_at", "created_at"]
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:  # type: ignore[override]
         if obj is None:
             return ["name", "organisation", "municipality", "scope_choices"]
         return ["name", "organisation", "municipality", "scopes", "created_at", "last_used_at", "revoked_at"]
@@ -79,8 +79,8 @@ class ApiClientAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         if obj is None:
             municipalities = _municipalities(request)
-            form.base_fields["municipality"].queryset = municipalities
-            form.base_fields["organisation"].queryset = Organisation.objects.filter(
+            form.base_fields["municipality"].queryset = municipalities  # type: ignore[attr-defined]
+            form.base_fields["organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
                 municipalities__in=municipalities
             ).distinct()
         return form

@@ -14,8 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
+from django.db.models.functions import Greatest, TruncDate
+from django.utils import timezone
 
+from arrangements.constants import ArrangementStatus
 from arrangements.models import Arrangement, Tariff
 from cases.constants import ConsentPurpose
 from cases.selectors import consent_in_force
@@ -81,5 +84,53 @@ def disclosure_for(*, client: ApiClient, allocations: Iterable[Arrangement]) -> 
             lineage__in={a.goal_lineage for a in wanted},
         ).values("plan__case_id", "lineage", "domain", "description", "target_score", "target_date")
         for row in rows:
-            disclosure.goals[(row["plan__case_id"], row["lineage"])].append(row)
+            disclosure.goals[(row["plan__case_id"], row["lineage"])].append(dict(row))
     return disclosure
+
+
+# --- The regisseur's side: what providers reported, and starts that are overdue -----------
+
+# iWmo/iJw SAP: the provider reports a start within this many working days.
+START_REPORT_WORKING_DAYS = 5
+
+
+def case_allocations(*, case: Any) -> list[Arrangement]:
+    """The case's allocated arrangements with the provider's messages (two queries)."""
+    return list(
+        Arrangement.objects.filter(case=case, allocated_at__isnull=False)
+        .select_related("item", "provider", "member__person")
+        .prefetch_related(Prefetch("provider_messages", to_attr="message_list"))
+        .order_by("-allocated_at", "-pk")
+    )
+
+
+def start_due(arrangement: Arrangement) -> dt.date:
+    """The last day for the start message: 5 working days after the allocation's start
+    (or after the allocation itself, when it was allocated later than its start)."""
+    from arrangements.services import working_days_after
+
+    allocated = timezone.localdate(arrangement.allocated_at) if arrangement.allocated_at else arrangement.start_date
+    return working_days_after(max(arrangement.start_date, allocated), START_REPORT_WORKING_DAYS)
+
+
+def latest_overdue_base(today: dt.date) -> dt.date:
+    """The latest base day (see `start_due`) whose deadline lies before `today`: the SQL bound."""
+    from arrangements.services import working_days_after
+
+    day = today
+    while working_days_after(day, START_REPORT_WORKING_DAYS) >= today:
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def starts_overdue(*, user: Any, limit: int = 10, today: dt.date | None = None) -> QuerySet[Arrangement]:
+    """Allocations on the regisseur's own cases without a start message after 5 working days."""
+    today = today or timezone.localdate()
+    bound = latest_overdue_base(today)
+    return (
+        Arrangement.objects.filter(case__regisseur=user, status=ArrangementStatus.ALLOCATED)
+        .annotate(base=Greatest(F("start_date"), TruncDate("allocated_at")))
+        .filter(base__lte=bound)
+        .select_related("case", "item", "provider")
+        .order_by("base", "pk")[:limit]
+    )

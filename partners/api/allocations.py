@@ -73,15 +73,12 @@ class AllocationList(PartnerAPIView):
     @extend_schema(
         operation_id="allocations_list",
         tags=TAG,
-        parameters=[
-            AllocationFilterSerializer,
-            OpenApiParameter("cursor", str, description="From the previous page's `next`."),
-            OpenApiParameter("pageSize", int, description="1–100, default 50."),
-        ],
+        parameters=[AllocationFilterSerializer],
         responses={200: AllocationSerializer(many=True)},
     )
     def get(self, request: Request) -> Response:
-        filters = AllocationFilterSerializer(data=request.query_params)
+        # A plain dict: DRF treats an empty value in a QueryDict as "not given"; here it is an error.
+        filters = AllocationFilterSerializer(data=request.query_params.dict())
         filters.is_valid(raise_exception=True)
         qs: QuerySet[Arrangement] = selectors.allocations_for_client(client=self.principal().client)
         if "changedSince" in filters.validated_data:
@@ -98,8 +95,10 @@ class AllocationList(PartnerAPIView):
 class AllocationDetail(AllocationMixin, PartnerAPIView):
     required_scopes = (Scope.ALLOCATIONS_READ,)
 
-    @extend_schema(operation_id="allocations_retrieve", tags=TAG, parameters=[ID_PARAMETER], responses={200: AllocationSerializer})
-    def get(self, request: Request, id: UUID) -> Response:  # noqa: A002
+    @extend_schema(
+        operation_id="allocations_retrieve", tags=TAG, parameters=[ID_PARAMETER], responses={200: AllocationSerializer}
+    )
+    def get(self, request: Request, id: UUID) -> Response:
         return Response(represent(self, [self.allocation(id)], view_name="allocation_detail")[0])
 
 
@@ -115,7 +114,7 @@ class AllocationStep(AllocationMixin, PartnerWriteView):
     def validated(self, request: Request) -> dict[str, Any]:
         return {}
 
-    def post(self, request: Request, id: UUID) -> Response:  # noqa: A002
+    def post(self, request: Request, id: UUID) -> Response:
         allocation = self.allocation(id)
         data = self.validated(request)
 
@@ -138,7 +137,7 @@ class AllocationAcknowledge(AllocationStep):
         request=EmptySerializer,
         responses={200: AllocationSerializer},
     )
-    def post(self, request: Request, id: UUID) -> Response:  # noqa: A002
+    def post(self, request: Request, id: UUID) -> Response:
         return super().post(request, id)
 
     def book(self, allocation: Arrangement, data: dict[str, Any]) -> None:
@@ -156,7 +155,7 @@ class AllocationStart(AllocationStep):
         request=StartSerializer,
         responses={200: AllocationSerializer},
     )
-    def post(self, request: Request, id: UUID) -> Response:  # noqa: A002
+    def post(self, request: Request, id: UUID) -> Response:
         return super().post(request, id)
 
     def validated(self, request: Request) -> dict[str, Any]:
@@ -179,7 +178,7 @@ class AllocationStop(AllocationStep):
         request=StopSerializer,
         responses={200: AllocationSerializer},
     )
-    def post(self, request: Request, id: UUID) -> Response:  # noqa: A002
+    def post(self, request: Request, id: UUID) -> Response:
         return super().post(request, id)
 
     def validated(self, request: Request) -> dict[str, Any]:

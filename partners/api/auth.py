@@ -96,7 +96,8 @@ class ClientRateThrottle(SimpleRateThrottle):
     scope = "partner_client"
 
     def get_rate(self) -> str | None:
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        return str(rate) if rate is not None else None
 
     def get_cache_key(self, request: Any, view: Any) -> str | None:
         user = request.user

@@ -10,8 +10,8 @@ from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from .idempotency import idempotent
 from .auth import ClientRateThrottle, HasClientScopes, PartnerPrincipal, PartnerTokenAuthentication, principal
+from .idempotency import idempotent
 from .pagination import PartnerCursorPagination
 
 

@@ -9,7 +9,7 @@ from drf_spectacular.openapi import AutoSchema
 
 from .problems import PROBLEM_CONTENT_TYPE
 
-TOKEN_URL = "/api/v1/oauth/token"
+TOKEN_URL = "/api/v1/oauth/token"  # noqa: S105 (a URL, not a secret)
 
 PROBLEM_SCHEMA = {
     "type": "object",
@@ -61,9 +61,7 @@ class PartnerTokenScheme(OpenApiAuthenticationExtension):
 
         return {
             "type": "oauth2",
-            "flows": {
-                "clientCredentials": {"tokenUrl": TOKEN_URL, "scopes": {s.value: str(s.label) for s in Scope}}
-            },
+            "flows": {"clientCredentials": {"tokenUrl": TOKEN_URL, "scopes": {s.value: str(s.label) for s in Scope}}},
         }
 
     def get_security_requirement(self, auto_schema: Any) -> dict:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from typing import Any
 
 from django.utils import timezone
@@ -135,7 +134,7 @@ class AllocationSerializer(serializers.Serializer):
         ).data
 
     @extend_schema_field(PlanGoalSerializer(many=True))
-    def get_planGoals(self, obj: Arrangement) -> list[dict[str, Any]] | None:  # noqa: N802
+    def get_planGoals(self, obj: Arrangement) -> list[dict[str, Any]] | None:
         goals = self._disclosure().goals_for(obj)
         if goals is None:
             return None
@@ -163,7 +162,9 @@ class AllocationFilterSerializer(serializers.Serializer):
         required=False, help_text="Only allocations changed at or after this moment (ISO 8601 with offset)."
     )
     status = serializers.ChoiceField(choices=STATUS_CHOICES, required=False)
-    productCode = serializers.CharField(required=False, max_length=5)
+    productCode = serializers.RegexField(r"^[0-9A-Za-z]{1,5}$", required=False, help_text="iWmo/iJw product code.")
+    pageSize = serializers.IntegerField(required=False, min_value=1, max_value=100, help_text="Default 50.")
+    cursor = serializers.CharField(required=False, help_text="From the previous page's `next` (opaque).")
 
 
 class StartSerializer(serializers.Serializer):
@@ -177,5 +178,3 @@ class StopSerializer(serializers.Serializer):
 
 class EmptySerializer(serializers.Serializer):
     pass
-
-

@@ -36,4 +36,4 @@ urlpatterns = [
 urlpatterns += declaration_urlpatterns
 
 # Must stay last: every other path under /api/v1/ is a problem+json 404.
-urlpatterns += [re_path(r"^.*$", api(problems.not_found), name="not_found")]
+urlpatterns += [re_path(r"^[\s\S]*$", api(problems.not_found), name="not_found")]  # a newline too

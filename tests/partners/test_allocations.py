@@ -42,7 +42,9 @@ def test_other_organisations_allocation_is_404_by_id_and_guessed_id(world, api, 
         assert response.status_code == 404, path
         assert response["Content-Type"] == "application/problem+json"
     assert api.post(f"/api/v1/allocations/{theirs.uuid}/acknowledge").status_code == 404
-    assert api.post(f"/api/v1/allocations/{theirs.uuid}/start", {"startDate": str(theirs.start_date)}).status_code == 404
+    assert (
+        api.post(f"/api/v1/allocations/{theirs.uuid}/start", {"startDate": str(theirs.start_date)}).status_code == 404
+    )
     assert not theirs.provider_messages.exists()
 
 

@@ -45,6 +45,13 @@ from plan.constants import AgreementMethod
 from tests.accounts.factories import OrganisationFactory, TeamFactory
 from tests.arrangements.factories import item_create
 
+_PARTNER_API = (
+    "Partner REST API: a provider's system with an OAuth bearer token, no session user (a session gets 401). "
+    "Only the client's own allocations are found (404 otherwise), and every answer that shows one writes a read "
+    "entry per allocation with organisation, client and ground (tests/partners/test_allocations.py, "
+    "test_every_read_is_in_the_cases_access_log_with_organisation_and_client)."
+)
+
 # Routes with a UUID keyword in our apps that show no case content. Each needs a reason.
 NOT_CASE_BOUND: dict[str, str] = {
     "budget:detail": (
@@ -64,6 +71,17 @@ NOT_CASE_BOUND: dict[str, str] = {
         "that logs the read; it renders no case content itself (tests/arrangements/test_access.py)."
     ),
 }
+NOT_CASE_BOUND.update(
+    dict.fromkeys(
+        (
+            "partners_api:allocation_detail",
+            "partners_api:allocation_acknowledge",
+            "partners_api:allocation_start",
+            "partners_api:allocation_stop",
+        ),
+        _PARTNER_API,
+    )
+)
 
 PROJECT_ROOT = Path(settings.BASE_DIR).resolve()
 

@@ -20,7 +20,8 @@ class Command(BaseCommand):
 
         seeders = []
         # The budget before the arrangements: granted demo arrangements then book on budgeted lines.
-        for app in ["cases", "intake", "plan", "budget", "arrangements"]:
+        # The partner API's demo clients after the arrangements (they serve its providers).
+        for app in ["cases", "intake", "plan", "budget", "arrangements", "partners"]:
             try:
                 module = import_module(f"{app}.demo")
             except ModuleNotFoundError as exc:
