@@ -27,6 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection, transaction
 from django.db.models import Case, F, Q, Sum, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
@@ -63,6 +64,7 @@ REASONS: dict[str, object] = {
     "8014": _("Deze regel is al gecrediteerd."),
     "8015": _("De creditregel komt niet overeen met de oorspronkelijke regel."),
     "8016": _("Het begrotingsjaar van deze periode is afgesloten."),
+    "8017": _("De periode ligt (deels) in de toekomst."),
 }
 
 
@@ -428,6 +430,8 @@ def _check_debit(
         return "8004"
     if (line.period_start.year, line.period_start.month) != (line.period_end.year, line.period_end.month):
         return "8005"
+    if line.period_end > timezone.localdate():  # care is declared after it was delivered
+        return "8017"
     if line.period_start < a.start_date or (end is not None and line.period_end > end):
         return "8006"
     if line.product_code != a.product_code:

@@ -127,6 +127,16 @@ def test_a_wrong_line_is_refused_with_its_code_and_books_nothing(world, allocati
     assert DeclarationLine.objects.get(uuid=answered.id).status == LineStatus.REFUSED
 
 
+def test_care_not_yet_delivered_is_refused(world):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    allocation = allocation_create(world, start=today - dt.timedelta(days=40), end=today + dt.timedelta(days=70))
+    next_month = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    answer = declare(world, line(allocation, period_start=next_month, period_end=next_month + dt.timedelta(days=1)))
+    assert codes(answer) == ["8017"] and not actuals().exists()
+
+
 def test_refused_lines_leave_the_accepted_ones_of_the_batch_booked(world, allocation):
     answer = declare(world, line(allocation), line(allocation, amount=D("1.00")), line(allocation))
     assert codes(answer) == ["0000", "8010", "0000"]

@@ -78,6 +78,9 @@ NOT_CASE_BOUND.update(
             "partners_api:allocation_acknowledge",
             "partners_api:allocation_start",
             "partners_api:allocation_stop",
+            # A write of the provider's report (never read back through the API); the report is
+            # read on the case through case_view (Voorzieningen tab, tests/partners/test_progress.py).
+            "partners_api:progress_report_create",
         ),
         _PARTNER_API,
     )
