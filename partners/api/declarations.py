@@ -4,8 +4,9 @@ requests for an allocation (315) and progress reports. HTTP in, one service call
 A declaration batch is parsed by hand rather than by a DRF ListSerializer: thousands of
 lines per request must be read in milliseconds (docs/performance.md); the serializers
 below describe the same body for the OpenAPI document and check the small requests.
-Malformed input → 400, well-formed input breaking a rule → 422, both problem+json with
-`invalidParams` named like the body (`lines.3.volume`). A line's *content* (period,
+A body that is not an object with a list of lines → 400; any parameter that breaks a rule
+(type, format, range, characters) → 422, both problem+json with `invalidParams` named like
+the body (`lines.3.volume`), so a request that fits the schema's types is never a 400. A line's *content* (period,
 volume, tariff, allocation) is never a request error: each line gets its own answer.
 """
 
@@ -158,7 +159,7 @@ def parse_lines(data: Any) -> list[declaration_services.LineIn]:
         raise exceptions.ValidationError({"lines": [_("Geef de regels als lijst.")]})
     raw = data["lines"]
     if not 1 <= len(raw) <= declaration_services.MAX_LINES:
-        raise exceptions.ValidationError(
+        raise UnprocessableEntity(
             {"lines": [_("Geef 1 tot %(max)s regels per declaratie.") % {"max": declaration_services.MAX_LINES}]}
         )
     lines: list[declaration_services.LineIn] = []
@@ -201,10 +202,10 @@ def parse_lines(data: Any) -> list[declaration_services.LineIn]:
                 credit_of=credit_of,
             )
         )
-    if errors.params:
-        raise exceptions.ValidationError(errors.params)
-    if order_errors:
-        raise UnprocessableEntity(order_errors)
+    # A body that fits the schema's types may still break a rule (a date before 2015, a control
+    # character): every parameter error is 422, only a body without a list of lines is 400.
+    if errors.params or order_errors:
+        raise UnprocessableEntity(errors.params | order_errors)
     return lines
 
 
@@ -316,7 +317,8 @@ class AllocationRequestView(PartnerAPIView):
 
         def write() -> Response:
             data = AllocationRequestInSerializer(data=request.data)
-            data.is_valid(raise_exception=True)
+            if not data.is_valid():
+                raise UnprocessableEntity(data.errors)
             v = data.validated_data
             created = _service_call(
                 lambda: request_services.allocation_request_create(
@@ -381,7 +383,8 @@ class ProgressReportView(PartnerAPIView):
 
         def write() -> Response:
             data = ProgressReportInSerializer(data=request.data)
-            data.is_valid(raise_exception=True)
+            if not data.is_valid():
+                raise UnprocessableEntity(data.errors)
             v = data.validated_data
             goals = [(str(g["goal"]), g["status"]) for g in v.get("goals", [])]
             report = _service_call(

@@ -56,13 +56,13 @@ def test_the_report_is_on_the_timeline_and_the_voorzieningen_tab(client, api, wo
 @pytest.mark.parametrize(
     ("body", "status", "name"),
     [
-        ({"text": ""}, 400, "text"),
-        ({"text": "x" * 5001}, 400, "text"),
+        ({"text": ""}, 422, "text"),
+        ({"text": "x" * 5001}, 422, "text"),
         ({"text": "Goed\u202egegaan"}, 422, "text"),
-        ({"text": "Goed\x00"}, 400, "text"),
-        ({"text": "Goed", "goals": [{"goal": "nope", "status": "on_track"}]}, 400, "goals.0.goal"),
+        ({"text": "Goed\x00"}, 422, "text"),
+        ({"text": "Goed", "goals": [{"goal": "nope", "status": "on_track"}]}, 422, "goals.0.goal"),
         ({"text": "Goed", "goals": [{"goal": str(uuid.uuid4()), "status": "on_track"}]}, 422, "goals.0.goal"),
-        ({"text": "Goed", "goals": [{"goal": "GOAL", "status": "great"}]}, 400, "goals.0.status"),
+        ({"text": "Goed", "goals": [{"goal": "GOAL", "status": "great"}]}, 422, "goals.0.status"),
     ],
 )
 def test_bad_reports_are_problems_and_save_nothing(api, allocation, body, status, name):

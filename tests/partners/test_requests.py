@@ -93,15 +93,15 @@ def test_the_request_is_audited_on_the_case_with_organisation_and_client(api, wo
     ("overrides", "drop", "status", "name"),
     [
         ({"kind": "volume"}, "volume", 422, "volume"),
-        ({"volume": "-1"}, "", 400, "volume"),
-        ({"kind": "nonsense"}, "", 400, "kind"),
-        ({"motivation": "x" * 2001}, "", 400, "motivation"),
+        ({"volume": "-1"}, "", 422, "volume"),
+        ({"kind": "nonsense"}, "", 422, "kind"),
+        ({"motivation": "x" * 2001}, "", 422, "motivation"),
         ({"motivation": "Meer\u202euren"}, "", 422, "motivation"),
         ({"kind": "extension"}, "", 422, "endDate"),
         ({"kind": "extension", "endDate": "2020-01-01"}, "", 422, "endDate"),
         ({"kind": "other_product"}, "", 422, "productCode"),
-        ({"allocationId": "not-a-uuid"}, "", 400, "allocationId"),
-        ({}, "motivation", 400, "motivation"),
+        ({"allocationId": "not-a-uuid"}, "", 422, "allocationId"),
+        ({}, "motivation", 422, "motivation"),
     ],
 )
 def test_bad_requests_are_problems_with_invalid_params_and_save_nothing(api, allocation, overrides, drop, status, name):
