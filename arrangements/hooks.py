@@ -88,3 +88,31 @@ def budget_room(*, team_id: int, municipality_id: int, year: int) -> Any | None:
     for provider in _room_providers:
         return provider(team_id=team_id, municipality_id=municipality_id, year=year)
     return None
+
+
+# --- What partners sent per allocation, on the Voorzieningen tab --------------------------
+# A higher app (partners) registers a part: `parts(*, case, arrangement_ids)` returns
+# {arrangement_id: data} in a constant number of queries; the tab includes `template` with
+# `data` under each arrangement that has some. The tab is read through `case_view`.
+@dataclass(frozen=True)
+class AllocationPart:
+    template: str
+    data: Any
+
+
+AllocationParts = Callable[..., dict[int, Any]]
+_allocation_parts: list[tuple[str, AllocationParts]] = []
+
+
+def register_allocation_part(*, template: str, parts: AllocationParts) -> None:
+    if (template, parts) not in _allocation_parts:
+        _allocation_parts.append((template, parts))
+
+
+def allocation_parts(*, case: Any, arrangement_ids: list[int]) -> dict[int, list[AllocationPart]]:
+    """{arrangement id: [AllocationPart, …]} from every registered part."""
+    result: dict[int, list[AllocationPart]] = {}
+    for template, parts in list(_allocation_parts):
+        for arrangement_id, data in parts(case=case, arrangement_ids=arrangement_ids).items():
+            result.setdefault(arrangement_id, []).append(AllocationPart(template, data))
+    return result

@@ -46,8 +46,13 @@ def _escalation_or_404(case: Case, uuid: UUID) -> Escalation:
 
 def section_context(*, request: AuthenticatedHttpRequest, case: Case) -> dict[str, Any]:
     """The "Voorzieningen" case section (registered in apps.py): three queries."""
+    arrangements = list(selectors.arrangements_for_case(case=case))
+    # What providers sent per allocation (requests, reports …), contributed by higher apps.
+    parts = hooks.allocation_parts(case=case, arrangement_ids=[a.pk for a in arrangements])
+    for arrangement in arrangements:
+        arrangement.partner_parts = parts.get(arrangement.pk, [])  # type: ignore[attr-defined]
     return {
-        "arrangements": list(selectors.arrangements_for_case(case=case)),
+        "arrangements": arrangements,
         "escalations": list(selectors.escalations_for_case(case=case)),
         "decisions": list(selectors.decisions_for_case(case=case)),
         "can_write": case_permissions.can_write(request.user, case),

@@ -79,6 +79,12 @@ ACTION_LABELS = {
     "plan_evaluate": _("Plan geëvalueerd"),
     "plan_pdf_request": _("PDF van het plan aangevraagd"),
     "plan_questionnaire_invite": _("Vragenlijst klantervaring verstuurd"),
+    # partners: declarations, requests for allocation and progress reports (partner API)
+    "budget_actuals_book": _("Realisaties geboekt uit een declaratie"),
+    "partner_declaration_receive": _("Declaratie ontvangen van de aanbieder"),
+    "partner_allocation_request": _("Verzoek om toewijzing ontvangen van de aanbieder"),
+    "partner_allocation_request_handle": _("Verzoek om toewijzing afgehandeld"),
+    "partner_progress_report": _("Voortgangsrapportage ontvangen van de aanbieder"),
     # partner API (issue 14)
     "api_client_create": _("API-client aangemaakt"),
     "api_client_revoke": _("API-client ingetrokken"),
@@ -171,6 +177,7 @@ VIEW_LABELS = {
     "arrangements:escalation_overnemen": _("Dossier overnemen (expertiseteam)"),
     "arrangements:escalation_teruggeven": _("Dossier teruggeven (expertiseteam)"),
     "arrangements:decision_pdf": _("Beschikking als PDF"),
+    "partners:request_handle": _("Verzoek van aanbieder afhandelen"),
     # partner API (issue 14): reads by a provider's system, not by a person
     "partners_api:allocation_list": _("Partner-API: toewijzingen"),
     "partners_api:allocation_detail": _("Partner-API: toewijzing"),

@@ -8,7 +8,9 @@ class PartnersConfig(AppConfig):
 
     def ready(self) -> None:
         # drf-spectacular finds the OAuth2 scheme extension once its module is imported.
-        from . import registry
+        from . import registry, sections
         from .api import schema  # noqa: F401
 
         registry.register()
+        # Requests and progress reports on the case page, requests on the regisseur's worklist.
+        sections.register()

@@ -126,3 +126,13 @@ class ProviderMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.arrangement_id}"
+
+
+# Declarations (303/304), requests for an allocation (315) and progress reports.
+from .declaration_models import (  # noqa: E402, F401
+    AllocationRequest,
+    Declaration,
+    DeclarationLine,
+    ProgressGoalStatus,
+    ProgressReport,
+)

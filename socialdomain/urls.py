@@ -45,6 +45,7 @@ urlpatterns = [
     path("", include("arrangements.urls")),
     path("budget/", include("budget.urls")),
     path("beheer-inzage/", include("subjectaccess.urls")),
+    path("", include("partners.urls")),
     path("beheer/", admin.site.urls),
     # The partner REST API (docs/api.md): OAuth2 client credentials, problem+json errors.
     path("api/v1/", include("partners.api.urls")),

@@ -6,6 +6,7 @@ from django.views.decorators.csrf import csrf_exempt
 from oauth2_provider.views import TokenView
 
 from . import allocations, docs, problems
+from .declaration_urls import urlpatterns as declaration_urlpatterns
 
 app_name = "partners_api"
 
@@ -30,6 +31,9 @@ urlpatterns = [
     path("allocations/<uuid:id>/start", api(allocations.AllocationStart.as_view()), name="allocation_start"),
     path("allocations/<uuid:id>/stop", api(allocations.AllocationStop.as_view()), name="allocation_stop"),
 ]
+
+# Declarations (303/304), requests for an allocation (315), progress reports (partners/api/declarations.py).
+urlpatterns += declaration_urlpatterns
 
 # Must stay last: every other path under /api/v1/ is a problem+json 404.
 urlpatterns += [re_path(r"^[\s\S]*$", api(problems.not_found), name="not_found")]  # a newline too

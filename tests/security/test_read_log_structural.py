@@ -86,6 +86,9 @@ NOT_CASE_BOUND.update(
             "partners_api:allocation_acknowledge",
             "partners_api:allocation_start",
             "partners_api:allocation_stop",
+            # A write of the provider's report (never read back through the API); the report is
+            # read on the case through case_view (Voorzieningen tab, tests/partners/test_progress.py).
+            "partners_api:progress_report_create",
         ),
         _PARTNER_API,
     )
@@ -482,6 +485,22 @@ def _hold(w: World) -> dict[str, Any]:
     return {"uuid": w.case.uuid, "hold_uuid": w.extra["hold"].uuid}
 
 
+def _partner_request(w: World) -> dict[str, Any]:
+    """A provider's request (315) on the case's arrangement, as the partner API stores it."""
+    from partners.declaration_models import AllocationRequest
+
+    arrangement = Arrangement.objects.get(uuid=_arrangement(w)["arrangement"])
+    request = AllocationRequest.objects.create(
+        arrangement=arrangement,
+        organisation=arrangement.provider,
+        client_id="sample",
+        kind="volume",
+        volume=Decimal("3"),
+        motivation="Meer uren nodig.",
+    )
+    return {"uuid": w.case.uuid, "request_uuid": request.uuid}
+
+
 SAMPLES: dict[str, Sample] = {
     "cases:detail": Sample(_case),
     "cases:edit": Sample(_case),
@@ -577,6 +596,8 @@ SAMPLES: dict[str, Sample] = {
     # retention: a legal hold, placed by the regisseur (team leaders may too)
     "retention:hold_place": Sample(_case, data=lambda w: {"reason": "objection"}),
     "retention:hold_lift": Sample(_hold),
+    # partners (the regisseur's side of the partner API)
+    "partners:request_handle": Sample(_partner_request),
 }
 
 

@@ -1,0 +1,226 @@
+"""Book many realised amounts at once: the batch variant of `budget.services.actual_book`.
+
+A declaration of the partner API carries thousands of lines; booking them one by one costs
+a handful of queries per line (the ledger entry, the rollup cell, the household cell, an
+audit row). This books a whole batch in a constant number of queries: one bulk insert of
+the ledger entries and one upsert per summary table, with the same result as `_book`
+entry by entry: every entry moves `MonthlyRollup.realised` of its (line, team, provider,
+month) cell and, with a household, `HouseholdSpend.realised` of its (line, team, provider,
+household) cell, in the same transaction. The property test of the budget
+(rollup == recomputation from the ledger, `services.rollups_rebuild`) holds for these
+entries as well (tests/partners/test_declarations.py checks it).
+
+Idempotent per source like `actual_book`: an actual (or correction) already booked for a
+source id is not booked again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connection, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from socialdomain.audit import audit_write
+
+from .constants import EntryKind
+from .models import Budget, BudgetLine, HouseholdSpend, LedgerEntry, MonthlyRollup
+from .services import (
+    ZERO,
+    _budget_for,
+    _cell_order,
+    _first_of_month,
+    _line_for,
+    _money,
+    _refuse_closed,
+    _schedule_recompute,
+)
+
+__all__ = ["Actual", "actuals_book"]
+
+
+@dataclass(frozen=True)
+class Actual:
+    """One realised amount to book (what `actual_book` takes, minus the shared arguments).
+
+    `amount` and `volume` are signed: positive for an actual, negative for a credit
+    (`correction=True`).
+    """
+
+    municipality_id: int
+    team_id: int | None
+    provider_id: int | None
+    household_id: int | None
+    law: str
+    taakveld: str
+    month: dt.date
+    amount: Decimal
+    source_id: int
+    volume: Decimal | None = None
+    correction: bool = False
+
+
+def _upsert_add(model: type[models.Model], *, key_columns: Sequence[str], field: str, cells: dict) -> None:  # type: ignore[type-arg]
+    """Add each amount to its summary cell, creating missing cells: one statement.
+
+    The conflict target is the expression index of the model's unique constraint
+    (`line, COALESCE(team, 0), COALESCE(provider, 0), …`), so it is the same cell that
+    `services._add_to_cell` finds; concurrent bookings add to it safely. Cells are sent in
+    the services' lock order (line, team, provider, month/household).
+    """
+    if not cells:
+        return
+    q = connection.ops.quote_name
+    table = q(model._meta.db_table)
+    target = ", ".join(f"COALESCE({q(c)}, 0)" if c in ("team_id", "provider_id") else q(c) for c in key_columns)
+    others = [f.column for f in model._meta.concrete_fields if f.column not in (*key_columns, field, "id")]
+    columns = ", ".join(q(c) for c in (*key_columns, field, *others))
+    row = "(" + ", ".join(["%s"] * (len(key_columns) + 1 + len(others))) + ")"
+    params: list[Any] = []
+    for key in sorted(cells, key=_cell_order):
+        params.extend([*key, cells[key], *([ZERO] * len(others))])
+    value = q(field)
+    # Only quoted table/column names of our models go into the text; all values are parameters.
+    sql = (
+        f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(cells))} "  # noqa: S608
+        f"ON CONFLICT ({target}) DO UPDATE SET {value} = {table}.{value} + EXCLUDED.{value}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+LEDGER_COLUMNS = (
+    "line_id",
+    "team_id",
+    "provider_id",
+    "household_id",
+    "month",
+    "kind",
+    "amount",
+    "volume",
+    "source_kind",
+    "source_id",
+    "booked_at",
+    "actor_id",
+)
+
+
+def _insert_entries(entries: list[LedgerEntry]) -> None:
+    """One multi-row INSERT of the new (unsaved) entries, setting their ids.
+
+    What `bulk_create` does, without its per-value Python preparation, which costs more
+    than the database for thousands of rows (docs/performance.md). Values are already of
+    their column types (ints, dates, Decimals with cents, str).
+    """
+    now = timezone.now()
+    for e in entries:
+        e.booked_at = now
+    q = connection.ops.quote_name
+    # Only quoted table/column names of our models go into the text; all values are parameters.
+    sql = (
+        f"INSERT INTO {q(LedgerEntry._meta.db_table)} ({', '.join(q(c) for c in LEDGER_COLUMNS)}) "  # noqa: S608
+        f"VALUES %s RETURNING {q('id')}"
+    )
+    row = "(" + ", ".join(["%s"] * len(LEDGER_COLUMNS)) + ")"
+    params = [getattr(e, c) for e in entries for c in LEDGER_COLUMNS]
+    with connection.cursor() as cursor:
+        cursor.execute(sql.replace("VALUES %s", "VALUES " + ", ".join([row] * len(entries))), params)
+        ids = cursor.fetchall()
+    for entry, (pk,) in zip(entries, ids, strict=True):
+        entry.pk = entry.id = pk
+        entry._state.adding = False
+
+
+@transaction.atomic
+def actuals_book(
+    *,
+    actuals: Sequence[Actual],
+    source_kind: str,
+    actor: User | None,
+    organisation: object = None,
+    client: str = "",
+) -> list[LedgerEntry]:
+    """Book realised amounts (declaration lines) as ledger entries and move the summaries.
+
+    Raises ValidationError (Dutch) — and books nothing — for an actual that is not positive
+    or a credit that is not negative, or a month in a closed budget year; callers that
+    answer per line check these first. Already booked sources are skipped. One audit event
+    for the batch (`budget_actuals_book`), with the partner organisation and client when
+    given; the overrun and household figures are recomputed after commit.
+    """
+    if not actuals:
+        return []
+    kinds = {a.source_id: EntryKind.CORRECTION if a.correction else EntryKind.ACTUAL for a in actuals}
+    booked = set(
+        LedgerEntry.objects.filter(source_kind=source_kind, source_id__in=list(kinds))
+        .values_list("source_id", "kind")
+        .distinct()
+    )
+    todo = [a for a in actuals if (a.source_id, kinds[a.source_id]) not in booked]
+    budgets: dict[tuple[int, int], Budget] = {}
+    lines: dict[tuple[int, str, str], BudgetLine] = {}
+    entries: list[LedgerEntry] = []
+    for a in todo:
+        value = _money(a.amount)
+        if (value <= 0) if not a.correction else (value >= 0):
+            raise ValidationError({"amount": _("Een realisatie is een bedrag groter dan nul.")})
+        year_key = (a.municipality_id, a.month.year)
+        if year_key not in budgets:
+            budgets[year_key] = _budget_for(municipality_id=a.municipality_id, year=a.month.year)
+            _refuse_closed(budgets[year_key])
+        budget = budgets[year_key]
+        line_key = (budget.pk, a.law, a.taakveld)
+        if line_key not in lines:
+            lines[line_key] = _line_for(budget=budget, law=a.law, taakveld=a.taakveld)
+        entries.append(
+            LedgerEntry(
+                line_id=lines[line_key].pk,
+                team_id=a.team_id,
+                provider_id=a.provider_id,
+                household_id=a.household_id,
+                month=_first_of_month(a.month),
+                kind=kinds[a.source_id],
+                amount=value,
+                volume=a.volume,
+                source_kind=source_kind,
+                source_id=a.source_id,
+                actor_id=actor.pk if actor is not None else None,
+            )
+        )
+    if not entries:
+        return []
+    _insert_entries(entries)
+    rollup: dict[tuple, Decimal] = defaultdict(lambda: ZERO)  # type: ignore[type-arg]
+    spend: dict[tuple, Decimal] = defaultdict(lambda: ZERO)  # type: ignore[type-arg]
+    for e in entries:
+        rollup[(e.line_id, e.team_id, e.provider_id, e.month)] += e.amount
+        if e.household_id is not None:
+            spend[(e.line_id, e.team_id, e.provider_id, e.household_id)] += e.amount
+    _upsert_add(
+        MonthlyRollup, key_columns=["line_id", "team_id", "provider_id", "month"], field="realised", cells=rollup
+    )
+    _upsert_add(
+        HouseholdSpend,
+        key_columns=["line_id", "team_id", "provider_id", "household_id"],
+        field="realised",
+        cells=spend,
+    )
+    total = sum((e.amount for e in entries), ZERO)
+    audit_write(
+        actor=actor,
+        action="budget_actuals_book",
+        obj=None,
+        changes={"entries": [None, len(entries)], "amount": [None, str(total)], "source_kind": [None, source_kind]},
+        organisation=organisation,
+        client=client,
+    )
+    _schedule_recompute(budget_ids={b.pk for b in budgets.values()})
+    return entries
