@@ -54,6 +54,8 @@ ACTION_LABELS = {
     "tariff_add": _("Tarief toegevoegd"),
     "arrangement_grant": _("Voorziening toegekend"),
     "arrangement_request": _("Voorziening aangevraagd"),
+    "ceiling_approval_request": _("Goedkeuring boven het budgetplafond gevraagd"),
+    "ceiling_approval_decide": _("Over goedkeuring boven het budgetplafond besloten"),
     "arrangement_allocate": _("Voorziening toegewezen aan aanbieder"),
     "arrangement_start": _("Start van zorg vastgelegd"),
     "arrangement_change": _("Voorziening gewijzigd"),

@@ -20,8 +20,9 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.constants import Role
 from accounts.models import Municipality, Team, User
-from arrangements.hooks import CommitmentChange
+from arrangements.hooks import OVER_CEILING, CommitmentChange
 from socialdomain.audit import audit_write
 
 from .constants import BudgetStatus, EntryKind, ReallocationStatus
@@ -221,9 +222,11 @@ def commitment_book(change: CommitmentChange) -> list[LedgerEntry]:
         .filter(budget_id__in=list(increase_per_budget), team_id=change.team_id)
         .order_by("pk")
     )
+    # A team leader's approval lifts the check (the rows stay locked, in the same order).
+    approved = _ceiling_approval_valid(change)
     for ceiling in ceilings:
         increase = increase_per_budget[ceiling.budget_id]
-        if increase > 0:
+        if increase > 0 and not approved:
             committed = team_committed(budget=budgets[ceiling.budget_id], team_id=change.team_id)
             if committed + increase > ceiling.amount:
                 room = max(ceiling.amount - committed, ZERO)
@@ -233,7 +236,8 @@ def commitment_book(change: CommitmentChange) -> list[LedgerEntry]:
                         "er is nog € %(room)s ruimte, de voorziening kost € %(cost)s. "
                         "De teamleider moet de overschrijding goedkeuren."
                     )
-                    % {"year": budgets[ceiling.budget_id].year, "room": _fmt(room), "cost": _fmt(increase)}
+                    % {"year": budgets[ceiling.budget_id].year, "room": _fmt(room), "cost": _fmt(increase)},
+                    code=OVER_CEILING,
                 )
 
     entries = []
@@ -256,6 +260,19 @@ def commitment_book(change: CommitmentChange) -> list[LedgerEntry]:
     if entries:
         _schedule_recompute(budget_ids=budgets)
     return entries
+
+
+def _ceiling_approval_valid(change: CommitmentChange) -> bool:
+    """Whether the change carries a valid approval beyond the ceiling: the approver is an
+    active team leader of the arrangement's team (checked here, not taken on trust)."""
+    if change.ceiling_approved_by is None:
+        return False
+    return User.objects.filter(
+        pk=change.ceiling_approved_by,
+        is_active=True,
+        memberships__team_id=change.team_id,
+        memberships__role=Role.TEAMLEIDER,
+    ).exists()
 
 
 def _cell_order(key: CellKey) -> tuple[int, int, int, dt.date]:
