@@ -150,6 +150,7 @@ VIEW_LABELS = {
     "arrangements:escalation_overnemen": _("Dossier overnemen (expertiseteam)"),
     "arrangements:escalation_teruggeven": _("Dossier teruggeven (expertiseteam)"),
     "arrangements:decision_pdf": _("Beschikking als PDF"),
+    "arrangements:ceiling_approval": _("Goedkeuring boven het budgetplafond"),
 }
 
 # Target types (`app_label.model`) outside our apps, and the few models of ours without a Meta

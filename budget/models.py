@@ -239,6 +239,8 @@ class UnitCostRollup(models.Model):
     volume = models.DecimalField(max_digits=14, decimal_places=2, default=0)
 
     class Meta:
+        verbose_name = _("kostprijs per eenheid (samenvatting)")
+        verbose_name_plural = _("kostprijzen per eenheid (samenvatting)")
         constraints = [
             models.UniqueConstraint(
                 models.F("line"),

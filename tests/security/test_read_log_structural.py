@@ -54,6 +54,7 @@ NOT_CASE_BOUND: dict[str, str] = {
     ),
     "budget:export_xlsx": "The budget's figures as a spreadsheet: the same rows and guard as budget:detail.",
     "budget:export_csv": "The budget's figures as CSV: the same rows and guard as budget:detail.",
+    "budget:export_unit_costs_csv": "The unit cost per provision as CSV: the same rows and guard as budget:detail.",
     "questionnaire_link": (
         "Public, single-use token of a client questionnaire invite: it opens the questionnaire (five "
         "questions and a remarks box) and shows nothing of the case or plan; an unknown or used token "
