@@ -26,6 +26,9 @@ def test_controller_sees_the_jeugd_overrun_filters_by_team_and_downloads_the_xls
     expect(first_line).to_contain_text("Jeugdwet 6.72")
     expect(first_line).to_contain_text("dreigende overschrijding")
     expect(page.get_by_text("van de 120 huishoudens veroorzaakt 80 % van de uitgaven").first).to_be_visible()
+    # Unit cost per provision against its tariff (the demo's declarations carry volumes).
+    unit_costs = page.get_by_role("region", name="Kostprijs per eenheid: gerealiseerd tegenover het tarief")
+    expect(unit_costs.locator("tbody tr").first).to_contain_text("€")
     assert axe_violations(page, impacts=ALL_IMPACTS) == []
     assert console_log.csp_violations() == [], "before filter"
 
@@ -95,7 +98,8 @@ def test_regisseur_asks_approval_beyond_the_ceiling_and_the_team_leader_approves
     expect(page.get_by_text("De aanvraag ligt bij de teamleider ter goedkeuring.")).to_be_visible()
     page.goto(f"/dossiers/{case.uuid}/voorzieningen/")
     expect(page.get_by_text("wacht op goedkeuring teamleider (budgetplafond)")).to_be_visible()
-    assert LedgerEntry.objects.filter(source_kind="arrangement").count() == 0
+    requested = CeilingApproval.objects.get(case=case).arrangement
+    assert not LedgerEntry.objects.filter(source_kind="arrangement", source_id=requested.pk).exists()
 
     page.context.clear_cookies()
     login_as(page, User.objects.get(username="teamleider"), live_server.url)
@@ -111,4 +115,5 @@ def test_regisseur_asks_approval_beyond_the_ceiling_and_the_team_leader_approves
     approval = CeilingApproval.objects.get(case=case)
     assert approval.status == "approved" and approval.arrangement.status == "granted"
     assert services.team_committed(budget=budget, team_id=case.team_id) > committed + Decimal("100")
+    assert LedgerEntry.objects.filter(source_kind="arrangement", source_id=requested.pk).exists()
     assert console_log.csp_violations() == []
