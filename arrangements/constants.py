@@ -117,3 +117,11 @@ class EscalationOutcome(models.TextChoices):
     GRANTED = "granted", _("Indicatie toegekend")
     REFUSED = "refused", _("Indicatie afgewezen")
     HANDED_BACK = "handed_back", _("Teruggegeven aan het wijkteam (afschalen)")
+
+
+class CeilingApprovalStatus(models.TextChoices):
+    """The team leader's approval of a grant beyond the team's budget ceiling."""
+
+    PENDING = "pending", _("Wacht op de teamleider")
+    APPROVED = "approved", _("Goedgekeurd")
+    REJECTED = "rejected", _("Afgewezen")

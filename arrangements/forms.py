@@ -17,7 +17,7 @@ from socialdomain.forms import Form, FormTokenMixin, InputPolicyMixin
 
 from . import selectors, services
 from .constants import DeliveryForm, EscalationReason, StopReason, Urgency
-from .models import ESCALATION_TEXT_MAX, MOTIVATION_MAX, CatalogueItem
+from .models import APPROVAL_TEXT_MAX, ESCALATION_TEXT_MAX, MOTIVATION_MAX, CatalogueItem
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # Bidirectional-override and other invisible control characters (Trojan-source style text).
@@ -83,6 +83,15 @@ class ArrangementForm(InputPolicyMixin, FormTokenMixin, Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
+    # The request to the team leader (used only with "Goedkeuring vragen aan de teamleider").
+    ceiling_motivation = TextField(
+        label=_("Toelichting voor de teamleider"),
+        required=False,
+        max_length=APPROVAL_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Waarom is deze voorziening nodig, ook boven het budgetplafond van het team?"),
+    )
+
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("submission", uuid.uuid4())
         super().__init__(*args, **kwargs)
@@ -105,6 +114,7 @@ class ArrangementForm(InputPolicyMixin, FormTokenMixin, Form):
         ).distinct()
 
     ESCALATION_FIELDS = ("expert_team", "assigned_expert", "urgency", "question")
+    APPROVAL_FIELDS = ("ceiling_motivation",)
 
     def arrangement_data(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -135,6 +145,15 @@ class EscalationForm(InputPolicyMixin, FormTokenMixin, Form):
         label=_("Expert"), queryset=User.objects.none(), required=False, empty_label=_("Het team kiest")
     )
     submission = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    # The request to the team leader (used only with "Goedkeuring vragen aan de teamleider").
+    ceiling_motivation = TextField(
+        label=_("Toelichting voor de teamleider"),
+        required=False,
+        max_length=APPROVAL_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Waarom is deze voorziening nodig, ook boven het budgetplafond van het team?"),
+    )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("submission", uuid.uuid4())
@@ -196,3 +215,13 @@ class InsufficientForm(InputPolicyMixin, Form):
 
 class ReviewForm(InputPolicyMixin, Form):
     next_review = forms.DateField(label=_("Volgende evaluatie"), widget=DATE_WIDGET)
+
+
+class CeilingDecisionForm(InputPolicyMixin, FormTokenMixin, Form):
+    """The team leader's decision on a grant beyond the team's budget ceiling."""
+
+    reason = TextField(
+        label=_("Reden van uw besluit"),
+        max_length=APPROVAL_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

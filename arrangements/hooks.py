@@ -22,7 +22,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-__all__ = ["CommitmentChange", "MonthAmount", "commitment_changed", "register_commitment_listener"]
+__all__ = [
+    "OVER_CEILING",
+    "CommitmentChange",
+    "MonthAmount",
+    "commitment_changed",
+    "is_over_ceiling",
+    "register_commitment_listener",
+]
+
+# The code of a listener's ValidationError when a grant would take the team over its
+# budget ceiling: the regisseur may then ask the team leader's approval instead.
+OVER_CEILING = "over_ceiling"
 
 
 @dataclass(frozen=True)
@@ -43,6 +54,10 @@ class CommitmentChange:
     kind: Literal["grant", "change", "stop", "cancel"]
     schedule: tuple[MonthAmount, ...]
     actor_id: int | None = None
+    # A team leader who approved going beyond the team's budget ceiling for this change
+    # (arrangements.CeilingApproval). The listener verifies that this user leads the team;
+    # it is never trusted blindly.
+    ceiling_approved_by: int | None = None
 
     @property
     def total(self) -> Decimal:
@@ -62,6 +77,12 @@ def register_commitment_listener(listener: Listener) -> None:
 def unregister_commitment_listener(listener: Listener) -> None:
     if listener in _listeners:
         _listeners.remove(listener)
+
+
+def is_over_ceiling(exc: Exception) -> bool:
+    """True when a listener refused a change because of the team's budget ceiling."""
+    error_list = getattr(exc, "error_list", None)
+    return error_list is not None and not hasattr(exc, "error_dict") and any(e.code == OVER_CEILING for e in error_list)
 
 
 def commitment_changed(change: CommitmentChange) -> None:

@@ -20,6 +20,7 @@ from socialdomain import validators as v
 
 from .constants import (
     ArrangementStatus,
+    CeilingApprovalStatus,
     DeliveryForm,
     EscalationOutcome,
     EscalationReason,
@@ -37,6 +38,7 @@ from .constants import (
 # Text limits (characters) of this app's free text; the shared ones are in socialdomain.validators.
 ESCALATION_TEXT_MAX = 4_000  # the question to the expert team and its advice
 MOTIVATION_MAX = 8_000  # the motivation of a decision (beschikking), about three A4 pages
+APPROVAL_TEXT_MAX = 1_000  # why a grant should go beyond the team's ceiling, and the team leader's reason
 
 
 class CatalogueItem(models.Model):
@@ -480,3 +482,75 @@ class EscalationWarning(models.Model):
 
     def __str__(self) -> str:
         return f"{self.escalation_id} {self.day}"
+
+
+class CeilingApproval(models.Model):
+    """The regisseur's request to grant an arrangement beyond the team's budget ceiling,
+    and the team leader's decision on it (four-eyes: never the requester).
+
+    While pending the arrangement is *requested* (it commits nothing); approval grants it
+    and books its commitment despite the ceiling, rejection refuses it. Case content:
+    authorised through its case, never in the admin.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="ceiling_approvals")
+    arrangement = models.OneToOneField(Arrangement, on_delete=models.PROTECT, related_name="ceiling_approval")
+    status = models.CharField(
+        _("status"), max_length=10, choices=CeilingApprovalStatus.choices, default=CeilingApprovalStatus.PENDING
+    )
+    motivation = models.TextField(
+        _("toelichting"),
+        max_length=APPROVAL_TEXT_MAX,
+        validators=[v.MaxLengthValidator(APPROVAL_TEXT_MAX), v.no_control_characters_multiline],
+    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(
+        _("reden"),
+        max_length=APPROVAL_TEXT_MAX,
+        blank=True,
+        validators=[v.MaxLengthValidator(APPROVAL_TEXT_MAX), v.no_control_characters_multiline],
+    )
+
+    class Meta:
+        verbose_name = _("goedkeuring boven het budgetplafond")
+        verbose_name_plural = _("goedkeuringen boven het budgetplafond")
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            v.text_length_constraint("motivation", APPROVAL_TEXT_MAX, name="ceiling_approval_motivation_max_length"),
+            v.text_length_constraint("reason", APPROVAL_TEXT_MAX, name="ceiling_approval_reason_max_length"),
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=models.F("requested_by")),
+                name="ceiling_approval_four_eyes",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status=CeilingApprovalStatus.PENDING, decided_by__isnull=True, decided_at__isnull=True)
+                    | (
+                        ~Q(status=CeilingApprovalStatus.PENDING)
+                        & Q(decided_by__isnull=False, decided_at__isnull=False)
+                        & ~Q(reason="")
+                    )
+                ),
+                name="ceiling_approval_decided_consistently",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["case", "requested_at"],
+                name="ceiling_approval_pending",
+                condition=Q(status=CeilingApprovalStatus.PENDING),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"plafondgoedkeuring {self.uuid}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == CeilingApprovalStatus.PENDING

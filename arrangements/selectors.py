@@ -21,8 +21,8 @@ from accounts.models import User
 from cases import permissions as case_permissions
 from cases.models import Case
 
-from .constants import COMMITTED_STATUSES, ArrangementStatus, EscalationStatus
-from .models import Arrangement, CatalogueItem, Decision, Escalation
+from .constants import COMMITTED_STATUSES, ArrangementStatus, CeilingApprovalStatus, EscalationStatus
+from .models import Arrangement, CatalogueItem, CeilingApproval, Decision, Escalation
 
 
 def catalogue_for_case(*, case: Case) -> QuerySet[CatalogueItem]:
@@ -34,7 +34,7 @@ def arrangements_for_case(*, case: Case) -> QuerySet[Arrangement]:
     """The case's arrangements with what a row needs (one query)."""
     return (
         Arrangement.objects.filter(case=case)
-        .select_related("item", "provider", "member__person")
+        .select_related("item", "provider", "member__person", "ceiling_approval")
         .order_by("-created_at", "-pk")
     )
 
@@ -184,3 +184,21 @@ def goal_provisions(*, case: Case, lineages: list[UUID]) -> dict[UUID, list[str]
         label = f"{arrangement.item.name} ({arrangement.get_status_display().lower()})"
         result.setdefault(arrangement.goal_lineage, []).append(label)  # type: ignore[arg-type]
     return result
+
+
+def ceiling_approval_get(*, case: Case, uuid: UUID | str) -> CeilingApproval:
+    """One approval request of an (already authorised) case; DoesNotExist otherwise."""
+    return CeilingApproval.objects.select_related(
+        "arrangement__item", "arrangement__provider", "requested_by", "decided_by"
+    ).get(case=case, uuid=uuid)
+
+
+def ceiling_approvals_pending(*, user: User, limit: int = 10) -> QuerySet[CeilingApproval]:
+    """Pending requests beyond the budget ceiling on cases of the teams the user leads
+    (the team leader's worklist; one query, filtered in SQL), oldest first."""
+    team_ids = user.memberships.filter(role=Role.TEAMLEIDER).values("team_id")
+    return (
+        CeilingApproval.objects.filter(status=CeilingApprovalStatus.PENDING, case__team_id__in=team_ids)
+        .select_related("case", "arrangement__item")
+        .order_by("requested_at", "pk")[:limit]
+    )

@@ -34,6 +34,7 @@ from . import cost
 from .constants import (
     COMMITTED_STATUSES,
     ArrangementStatus,
+    CeilingApprovalStatus,
     EscalationOutcome,
     EscalationReason,
     EscalationStatus,
@@ -41,10 +42,11 @@ from .constants import (
     StopReason,
     Urgency,
 )
-from .hooks import CommitmentChange, MonthAmount, commitment_changed
+from .hooks import CommitmentChange, MonthAmount, commitment_changed, is_over_ceiling
 from .models import (
     Arrangement,
     CatalogueItem,
+    CeilingApproval,
     CommitmentMonth,
     Decision,
     Escalation,
@@ -279,7 +281,12 @@ def _require_write(actor: User, case: Case) -> None:
 
 
 def _store_schedule(
-    arrangement: Arrangement, months: tuple[MonthAmount, ...], *, kind: str, actor: User | None
+    arrangement: Arrangement,
+    months: tuple[MonthAmount, ...],
+    *,
+    kind: str,
+    actor: User | None,
+    ceiling_approved_by: int | None = None,
 ) -> None:
     """Replace the stored schedule and tell the budget (inside the caller's transaction)."""
     CommitmentMonth.objects.filter(arrangement=arrangement).delete()
@@ -299,6 +306,7 @@ def _store_schedule(
             kind=kind,  # type: ignore[arg-type]
             schedule=tuple(months),
             actor_id=actor.pk if actor is not None else None,
+            ceiling_approved_by=ceiling_approved_by,
         )
     )
 
@@ -1213,3 +1221,231 @@ def arrangement_stop_by_provider(
         actor=None,
         audit_extra={"ground": AccessGround.PARTNER_ALLOCATION, "organisation": organisation, "client": client},
     )
+
+
+# --- grants beyond the team's budget ceiling: the team leader's approval -------------------
+
+
+class _DryRun(Exception):
+    """Rolls back the savepoint of a trial booking."""
+
+
+def _fits_ceiling(arrangement: Arrangement, months: tuple[MonthAmount, ...], *, actor: User) -> bool:
+    """Whether the budget would accept this grant as it stands (a trial booking in a
+    savepoint that is always rolled back). Other refusals (a closed year) propagate."""
+    case = arrangement.case
+    change = CommitmentChange(
+        arrangement_id=arrangement.pk,
+        municipality_id=case.team.municipality_id,
+        team_id=case.team_id,
+        household_id=case.household_id,
+        provider_id=arrangement.provider_id,
+        law=arrangement.item.law,
+        taakveld=arrangement.item.taakveld,
+        kind="grant",
+        schedule=tuple(months),
+        actor_id=actor.pk,
+    )
+    try:
+        with transaction.atomic():
+            commitment_changed(change)
+            raise _DryRun
+    except _DryRun:
+        return True
+    except ValidationError as exc:
+        if is_over_ceiling(exc):
+            return False
+        raise
+
+
+def team_leaders_of(*, team_id: int):  # type: ignore[no-untyped-def]
+    return User.objects.filter(memberships__team_id=team_id, memberships__role=Role.TEAMLEIDER, is_active=True)
+
+
+@transaction.atomic
+def arrangement_request_ceiling_approval(
+    *,
+    actor: User,
+    case: Case,
+    item: CatalogueItem,
+    member: HouseholdMember,
+    motivation: str,
+    provider: Organisation | None = None,
+    volume: Any = None,
+    start_date: dt.date,
+    end_date: dt.date | None = None,
+    delivery_form: str = "",
+    contribution: str = "",
+    review_date: dt.date | None = None,
+    submission: uuid_lib.UUID | None = None,
+    goal_lineage: uuid_lib.UUID | None = None,
+) -> CeilingApproval:
+    """A grant within the regisseur's mandate that the team's budget ceiling refuses: save
+    the arrangement as *requested* and put it to the case team's leader(s) (worklist and a
+    notification). Nothing is committed until the team leader approves.
+
+    Raises ValidationError (Dutch) beyond the mandate (code "beyond_mandate": that is the
+    expert team's), without a motivation, or when the grant fits under the ceiling after
+    all (code "fits_ceiling": grant it directly). The same `submission` twice returns the
+    first request.
+    """
+    _require_write(actor, case)
+    if submission is not None:
+        done = CeilingApproval.objects.filter(arrangement__submission=submission, case=case).first()
+        if done is not None:
+            return done
+    motivation = (motivation or "").strip()
+    if not motivation:
+        raise ValidationError(
+            {"ceiling_motivation": _("Licht toe waarom deze voorziening boven het budgetplafond nodig is.")}
+        )
+    estimate = arrangement_estimate(
+        case=case,
+        item=item,
+        member=member,
+        provider=provider,
+        volume=volume,
+        start_date=start_date,
+        end_date=end_date,
+        delivery_form=delivery_form,
+    )
+    reasons = mandate_reasons(actor=actor, case=case, item=item, estimate=estimate)
+    if reasons:
+        raise beyond_mandate(reasons)
+    arrangement = _new_arrangement(
+        actor=actor,
+        case=case,
+        item=item,
+        member=member,
+        provider=provider,
+        volume=volume,
+        start_date=start_date,
+        end_date=end_date,
+        delivery_form=delivery_form,
+        contribution=contribution,
+        review_date=review_date,
+        estimate=estimate,
+        status=ArrangementStatus.REQUESTED,
+        submission=submission,
+        goal_lineage=goal_lineage,
+    )
+    if _fits_ceiling(arrangement, estimate.months, actor=actor):
+        raise ValidationError(
+            _("Deze voorziening past onder het budgetplafond van het team: u kunt haar zelf toekennen."),
+            code="fits_ceiling",
+        )
+    approval = CeilingApproval(case=case, arrangement=arrangement, motivation=motivation, requested_by=actor)
+    approval.full_clean()
+    approval.save()
+    audit_write(
+        actor=actor,
+        action="ceiling_approval_request",
+        obj=approval,
+        case_uuid=case.uuid,
+        changes={"arrangement": [None, arrangement.pk], "cost_total": [None, estimate.total]},
+    )
+    link = reverse("arrangements:ceiling_approval", kwargs={"uuid": case.uuid, "approval": approval.uuid})
+    for leader in team_leaders_of(team_id=case.team_id).exclude(pk=actor.pk):
+        notification_send(
+            recipient=leader,
+            text=_("Dossier %(number)s: goedkeuring gevraagd boven het budgetplafond.") % {"number": case.number},
+            link=link,
+        )
+    return approval
+
+
+def _locked_approval(approval: CeilingApproval) -> CeilingApproval:
+    return (
+        CeilingApproval.objects.select_for_update(of=("self",))
+        .select_related("case__team", "requested_by")
+        .get(pk=approval.pk)
+    )
+
+
+@transaction.atomic
+def ceiling_approval_decide(*, actor: User, approval: CeilingApproval, approve: bool, reason: str) -> CeilingApproval:
+    """The team leader approves or rejects a grant beyond the team's budget ceiling.
+
+    Row locks: the approval, then the arrangement, then (in the budget) the team's ceilings
+    and rollup cells — the same order as every other grant, so concurrent decisions
+    serialise and only the first one counts. Approval grants the arrangement and books its
+    commitment despite the ceiling (the budget verifies that `actor` leads the case's team);
+    rejection refuses it. Both need a reason and are audited; the regisseur is notified.
+
+    Raises PermissionDenied for anyone but a team leader of the case's team, and
+    ValidationError (Dutch) when the request was decided already (code "stale"), for the
+    requester themselves (four-eyes), without a reason, or when the grant is now beyond
+    the regisseur's mandate.
+    """
+    approval = _locked_approval(approval)
+    case = approval.case
+    if not case_permissions.is_teamleider_of(actor, case):
+        raise PermissionDenied
+    if not approval.is_pending:
+        raise ValidationError(_("Over deze aanvraag is al besloten."), code="stale")
+    if approval.requested_by_id == actor.pk:
+        raise ValidationError(
+            _("Een aanvraag boven het budgetplafond wordt beoordeeld door een ander dan de aanvrager (vier ogen)."),
+            code="four_eyes",
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Geef een reden voor uw besluit.")})
+    arrangement = _locked(approval.arrangement)
+    if arrangement.status != ArrangementStatus.REQUESTED:
+        raise ValidationError(_("Over deze aanvraag is al besloten."), code="stale")
+    before = arrangement.status
+    if approve:
+        estimate = arrangement_estimate(
+            case=case,
+            item=arrangement.item,
+            member=arrangement.member,
+            provider=arrangement.provider,
+            volume=arrangement.volume,
+            start_date=arrangement.start_date,
+            end_date=arrangement.end_date,
+            delivery_form=arrangement.delivery_form,
+        )
+        # The grant rests on the regisseur's mandate; the team leader approves the ceiling only.
+        reasons = mandate_reasons(actor=approval.requested_by, case=case, item=arrangement.item, estimate=estimate)
+        if reasons:
+            raise ValidationError(reasons, code="beyond_mandate")
+        arrangement.status = ArrangementStatus.GRANTED
+        arrangement.cost_total = estimate.total
+        arrangement.granted_by_id = approval.requested_by_id
+        arrangement.granted_at = timezone.now()
+    else:
+        arrangement.status = ArrangementStatus.REFUSED
+        arrangement.cost_total = Decimal("0.00")
+    arrangement.version += 1
+    arrangement.full_clean(exclude=["submission"])
+    arrangement.save()
+    if approve:
+        _store_schedule(arrangement, estimate.months, kind="grant", actor=actor, ceiling_approved_by=actor.pk)
+    approval.status = CeilingApprovalStatus.APPROVED if approve else CeilingApprovalStatus.REJECTED
+    approval.decided_by = actor
+    approval.decided_at = timezone.now()
+    approval.reason = reason
+    approval.full_clean()
+    approval.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    audit_write(
+        actor=actor,
+        action="ceiling_approval_decide",
+        obj=approval,
+        case_uuid=case.uuid,
+        changes={
+            "status": [CeilingApprovalStatus.PENDING, approval.status],
+            "arrangement": [before, arrangement.status],
+        },
+    )
+    notification_send(
+        recipient=approval.requested_by,
+        text=(
+            _("Dossier %(number)s: de teamleider heeft de voorziening boven het budgetplafond goedgekeurd.")
+            if approve
+            else _("Dossier %(number)s: de teamleider heeft de voorziening boven het budgetplafond afgewezen.")
+        )
+        % {"number": case.number},
+        link=reverse("arrangements:detail", kwargs={"uuid": case.uuid, "arrangement": arrangement.uuid}),
+    )
+    return approval

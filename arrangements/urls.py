@@ -23,6 +23,7 @@ urlpatterns = [
         for action in ("advies", "besluit", "overnemen", "teruggeven")
     ),
     path(f"{CASE}beschikkingen/<uuid:decision>/pdf/", views.decision_pdf, name="decision_pdf"),
+    path(f"{CASE}plafond/<uuid:approval>/", views.ceiling_approval, name="ceiling_approval"),
     path(f"{CASE}<uuid:arrangement>/", views.arrangement_detail, name="detail"),
     path(f"{CASE}<uuid:arrangement>/status/", views.arrangement_step, name="step"),
     path(f"{CASE}<uuid:arrangement>/wijzigen/", views.arrangement_change, name="change"),

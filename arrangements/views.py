@@ -7,6 +7,7 @@ record *within* that case. The queue (/expertiseteam/) shows metadata only.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -25,9 +26,9 @@ from cases.models import Case
 from socialdomain.forms import ALREADY_SAVED, DuplicateSubmission, add_service_errors, form_submitted_once
 from socialdomain.http import AuthenticatedHttpRequest, HtmxAuthenticatedHttpRequest
 
-from . import forms, hooks, selectors, services
+from . import cost, forms, hooks, selectors, services
 from .constants import ArrangementStatus, EscalationStatus
-from .models import Arrangement, Decision, Escalation
+from .models import Arrangement, CeilingApproval, Decision, Escalation
 
 
 def _arrangement_or_404(case: Case, uuid: UUID) -> Arrangement:
@@ -103,13 +104,27 @@ def arrangement_new(request: AuthenticatedHttpRequest, case: Case) -> HttpRespon
     form = forms.ArrangementForm(request.POST or None, case=case)
     form.user = request.user  # type: ignore[attr-defined]
     beyond: list[str] = []
+    over_ceiling: list[str] = []
+    to_team_leader_open = False
     if request.method == "POST" and form.is_valid():
         data = form.arrangement_data()
         submission = form.cleaned_data.get("submission")
         escalate = "voorleggen" in request.POST
+        to_team_leader = "plafond" in request.POST
         try:
             with form_submitted_once(form=form, user=request.user) as once:
-                if escalate:
+                if to_team_leader:
+                    approval = services.arrangement_request_ceiling_approval(
+                        actor=request.user,
+                        case=case,
+                        motivation=form.cleaned_data.get("ceiling_motivation") or "",
+                        submission=submission,
+                        **data,
+                    )
+                    once.result_url = reverse(
+                        "arrangements:detail", kwargs={"uuid": case.uuid, "arrangement": approval.arrangement.uuid}
+                    )
+                elif escalate:
                     team = form.cleaned_data.get("expert_team")
                     if team is None:
                         raise ValidationError({"expert_team": _("Kies een expertiseteam.")})
@@ -141,15 +156,27 @@ def arrangement_new(request: AuthenticatedHttpRequest, case: Case) -> HttpRespon
         except ValidationError as exc:
             if services.is_beyond_mandate(exc):
                 beyond = exc.messages
+            elif hooks.is_over_ceiling(exc):
+                over_ceiling = exc.messages
             else:
                 add_service_errors(form, exc)
+                # Asking the team leader failed on the motivation: keep that part open.
+                to_team_leader_open = to_team_leader
         else:
-            if escalate:
+            if to_team_leader:
+                messages.success(request, _("De aanvraag ligt bij de teamleider ter goedkeuring."))
+            elif escalate:
                 messages.success(request, _("De voorziening is voorgelegd aan het expertiseteam."))
             else:
                 messages.success(request, _("De voorziening is toegekend."))
             return redirect(once.result_url)
-    context = {"form": form, "case": case, "beyond": beyond}
+    context = {
+        "form": form,
+        "case": case,
+        "beyond": beyond,
+        "ceiling_refused": over_ceiling,
+        "ask_team_leader": bool(over_ceiling) or to_team_leader_open,
+    }
     if request.method == "POST" and form.is_valid():
         context |= _estimate_context(case, form)
     return render(request, "arrangements/arrangement_form.html", context)
@@ -162,6 +189,7 @@ def arrangement_detail(request: AuthenticatedHttpRequest, case: Case, arrangemen
     context = {
         "case": case,
         "arrangement": obj,
+        "approval": CeilingApproval.objects.filter(arrangement=obj).select_related("decided_by").first(),
         "months": list(obj.months.all()),
         "can_write": can_write,
         "change_form": forms.ChangeForm(
@@ -449,3 +477,102 @@ def reviews(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise Http404
     rows = list(selectors.reviews_for_team(user=request.user))
     return render(request, "arrangements/reviews.html", {"rows": rows})
+
+
+# --- the team leader's approval beyond the team's budget ceiling ---------------------------
+
+
+def _ceiling_years(case: Case, approval: CeilingApproval) -> tuple[list[dict[str, Any]], list[str]]:
+    """Per budget year the arrangement touches: its cost and the team's ceiling, committed
+    total and room (money only, from the budget's room provider)."""
+    arrangement = approval.arrangement
+    try:
+        estimate = services.arrangement_estimate(
+            case=case,
+            item=arrangement.item,
+            member=arrangement.member,
+            provider=arrangement.provider,
+            volume=arrangement.volume,
+            start_date=arrangement.start_date,
+            end_date=arrangement.end_date,
+            delivery_form=arrangement.delivery_form,
+        )
+    except ValidationError as exc:
+        return [], exc.messages
+    rows = []
+    for year, amount in sorted(cost.year_totals(estimate.months).items()):
+        room = hooks.budget_room(team_id=case.team_id, municipality_id=case.team.municipality_id, year=year)
+        ceiling = getattr(room, "ceiling", None)
+        left = getattr(room, "room", None)
+        rows.append(
+            {
+                "year": year,
+                "cost": amount,
+                "ceiling": ceiling,
+                "committed": getattr(room, "committed", None),
+                "room": left,
+                "over": max(amount - left, Decimal("0.00")) if left is not None else None,
+            }
+        )
+    return rows, []
+
+
+def _approval_page(
+    request: AuthenticatedHttpRequest, case: Case, approval: CeilingApproval, form: Any, status: int = 200
+) -> HttpResponse:
+    years, problems = _ceiling_years(case, approval) if approval.is_pending else ([], [])
+    context = {
+        "case": case,
+        "approval": approval,
+        "arrangement": approval.arrangement,
+        "years": years,
+        "problems": problems,
+        "form": form,
+        "is_requester": approval.requested_by_id == request.user.pk,
+    }
+    return render(request, "arrangements/ceiling_approval.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@case_view(allow=case_permissions.is_teamleider_of)
+def ceiling_approval(request: AuthenticatedHttpRequest, case: Case, approval: UUID) -> HttpResponse:
+    """The team leader of the case's team decides on a grant beyond the team's ceiling.
+
+    Shows money and the arrangement's summary only. A decided (or concurrently decided)
+    request answers 409 with a Dutch message; the requester may not decide (four-eyes).
+    """
+    try:
+        obj = selectors.ceiling_approval_get(case=case, uuid=approval)
+    except CeilingApproval.DoesNotExist:
+        raise Http404 from None
+    if request.method != "POST":
+        return _approval_page(request, case, obj, forms.CeilingDecisionForm())
+    form = forms.CeilingDecisionForm(request.POST)
+    approve = "goedkeuren" in request.POST
+    if not approve and "afwijzen" not in request.POST:
+        form.add_error(None, _("Kies goedkeuren of afwijzen."))
+    if not form.is_valid():
+        return _approval_page(request, case, obj, form, status=400)
+    try:
+        with form_submitted_once(form=form, user=request.user) as once:
+            services.ceiling_approval_decide(
+                actor=request.user, approval=obj, approve=approve, reason=form.cleaned_data["reason"]
+            )
+            once.result_url = request.path
+    except DuplicateSubmission as dup:
+        messages.info(request, ALREADY_SAVED)
+        return redirect(dup.result_url)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict") and any(e.code == "stale" for e in exc.error_list):
+            obj.refresh_from_db()
+            messages.error(request, exc.messages[0])
+            return _approval_page(request, case, obj, forms.CeilingDecisionForm(), status=409)
+        add_service_errors(form, exc)
+        return _approval_page(request, case, obj, form, status=400)
+    if approve:
+        messages.success(request, _("Goedgekeurd: de voorziening is toegekend boven het budgetplafond."))
+    else:
+        messages.success(request, _("Afgewezen: de regisseur krijgt bericht."))
+    return redirect(once.result_url)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import cast
 
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -51,6 +52,18 @@ def queue_rows(*, user: User) -> Iterable[WorklistRow]:
         )
 
 
+def ceiling_approval_rows(*, user: User) -> Iterable[WorklistRow]:
+    """The team leader's pending requests to grant beyond the team's budget ceiling (one query)."""
+    for a in selectors.ceiling_approvals_pending(user=user):
+        yield WorklistRow(
+            label=_("Dossier %(number)s: %(item)s boven het budgetplafond")
+            % {"number": a.case.number, "item": a.arrangement.item.name},
+            url=reverse("arrangements:ceiling_approval", kwargs={"uuid": a.case.uuid, "approval": a.uuid}),
+            detail=_("€ %(cost)s") % {"cost": number_format(a.arrangement.cost_total, 2, force_grouping=True)},
+            date=a.requested_at,
+        )
+
+
 def register() -> None:
     from .views import section_context
 
@@ -86,4 +99,15 @@ def register() -> None:
         rows=queue_rows,
         empty_text=cast(str, gettext_lazy("Geen open vragen.")),
         link=lambda: reverse("arrangements:escalations"),
+    )
+    register_worklist_item(
+        key="arrangements-ceiling-approvals",
+        label=cast(str, gettext_lazy("Goedkeuren boven het budgetplafond")),
+        order=25,
+        roles=[Role.TEAMLEIDER],
+        rows=ceiling_approval_rows,
+        empty_text=cast(str, gettext_lazy("Geen aanvragen boven het budgetplafond.")),
+        description=cast(
+            str, gettext_lazy("Voorzieningen die regisseurs boven het budgetplafond van uw team willen toekennen.")
+        ),
     )

@@ -54,6 +54,8 @@ ACTION_LABELS = {
     "tariff_add": _("Tarief toegevoegd"),
     "arrangement_grant": _("Voorziening toegekend"),
     "arrangement_request": _("Voorziening aangevraagd"),
+    "ceiling_approval_request": _("Goedkeuring boven het budgetplafond gevraagd"),
+    "ceiling_approval_decide": _("Over goedkeuring boven het budgetplafond besloten"),
     "arrangement_allocate": _("Voorziening toegewezen aan aanbieder"),
     "arrangement_start": _("Start van zorg vastgelegd"),
     "arrangement_change": _("Voorziening gewijzigd"),
@@ -191,6 +193,7 @@ VIEW_LABELS = {
     "subjectaccess:export": _("Inzage-export (AVG art. 15)"),
     "subjectaccess:export_pdf": _("Inzage-export als PDF"),
     "subjectaccess:export_json": _("Inzage-export als JSON"),
+    "arrangements:ceiling_approval": _("Goedkeuring boven het budgetplafond"),
 }
 
 # Target types (`app_label.model`) outside our apps, and the few models of ours without a Meta

@@ -6,7 +6,8 @@ Uses its own database (BENCH_BUDGET_DATABASE_URL, default .../sd_budget_bench). 
 municipalities are filled in one run: one with the given numbers of arrangements and
 declaration lines, one with 10x fewer. Each arrangement commits 6 months (one ledger
 entry per month) on one of 6 lines, 5 teams and 50 providers, for one of N/2 households;
-declaration lines are actuals on those arrangements. The ledger is written with one
+declaration lines are actuals on those arrangements, each on one of 5 catalogue items of
+its line with a declared volume. The ledger is written with one
 INSERT ... SELECT generate_series, then the summaries are rebuilt from it
 (`rollups_rebuild`) and the household figures computed (what the recompute task does).
 
@@ -58,6 +59,7 @@ def _setup(url: str) -> None:
 
 def _fill(*, name: str, code: str, arrangements: int, declarations: int) -> int:
     """One municipality with its teams, providers, budget and lines; the ledger by SQL."""
+    import datetime as dt
     from decimal import Decimal
 
     from django.db import connection, transaction
@@ -65,6 +67,7 @@ def _fill(*, name: str, code: str, arrangements: int, declarations: int) -> int:
     from accounts.models import Municipality, Organisation, Team
     from accounts.services import team_create
     from arrangements.constants import Law, Taakveld
+    from arrangements.models import CatalogueItem, Tariff
     from budget import services
     from budget.figures import household_figures_compute
     from budget.models import Budget, BudgetLine, LedgerEntry
@@ -95,6 +98,26 @@ def _fill(*, name: str, code: str, arrangements: int, declarations: int) -> int:
             (Law.PARTICIPATIEWET, Taakveld.T6_2),
         ]
     ]
+    # Five catalogue items per line (with a tariff), declared on with a volume, so the unit
+    # cost per provision has its real share of the work (UnitCostRollup, tariffs).
+    items = []
+    for line in lines:
+        for i in range(5):
+            item, created = CatalogueItem.objects.get_or_create(
+                municipality=municipality,
+                name=f"{name} voorziening {line.taakveld}-{i}",
+                defaults={
+                    "law": line.law,
+                    "kind": "maatwerk",
+                    "unit": "hour",
+                    "frequency": "week",
+                    "taakveld": line.taakveld,
+                },
+            )
+            if created:
+                Tariff.objects.create(item=item, amount=Decimal("60.00") + i, valid_from=dt.date(2025, 1, 1))
+            items.append(item)
+    item_ids = "ARRAY[" + ",".join(str(i.pk) for i in items) + "]"
     line_ids = "ARRAY[" + ",".join(str(line.pk) for line in lines) + "]"
     team_ids = "ARRAY[" + ",".join(str(t.pk) for t in teams) + "]"
     provider_ids = "ARRAY[" + ",".join(str(p.pk) for p in providers) + "]"
@@ -115,9 +138,11 @@ def _fill(*, name: str, code: str, arrangements: int, declarations: int) -> int:
         cur.execute(
             f"""
             INSERT INTO budget_ledgerentry
-                (line_id, team_id, provider_id, household_id, month, kind, amount, source_kind, source_id, booked_at)
+                (line_id, team_id, provider_id, household_id, month, kind, amount, source_kind, source_id, booked_at,
+                 item_id, volume)
             SELECT ({line_ids})[1 + a % 6], ({team_ids})[1 + a % 5], ({provider_ids})[1 + a % 50], a / 2,
-                   make_date(2026, 1 + a % 7 + d % 6, 1), 'actual', 20 + (d % 50), 'declaration_line', d, now()
+                   make_date(2026, 1 + a % 7 + d % 6, 1), 'actual', 20 + (d % 50), 'declaration_line', d, now(),
+                   ({item_ids})[1 + (a % 6) * 5 + (a / 6) % 5], 1 + d % 8
             FROM (SELECT d, 1 + d % {int(arrangements)} AS a FROM generate_series(1, {int(declarations)}) AS d) AS x
             """
         )
@@ -182,7 +207,7 @@ def main() -> None:
         with connection.cursor() as cur:
             cur.execute(
                 "TRUNCATE budget_householdfigure, budget_householdspend, budget_inflowrollup, budget_monthlyrollup,"
-                " budget_ledgerentry RESTART IDENTITY CASCADE"
+                " budget_unitcostrollup, budget_ledgerentry RESTART IDENTITY CASCADE"
             )
     print("==> filling")
     small = _fill(name="Klein", code="9001", arrangements=args.arrangements // 10, declarations=args.declarations // 10)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality, Organisation, Team
 from arrangements.constants import Law, Taakveld
+from arrangements.models import CatalogueItem
 from socialdomain.forms import LabelledInlineMixin, PlaceholderAdminMixin
 
 from . import services
@@ -160,19 +161,36 @@ class ActualForm(forms.ModelForm):
     taakveld = forms.ChoiceField(choices=Taakveld.choices, label=_("taakveld"))
     team_choice = forms.ModelChoiceField(Team.objects.none(), label=_("team"), required=False)
     provider_choice = forms.ModelChoiceField(Organisation.objects.all(), label=_("aanbieder"), required=False)
+    item_choice = forms.ModelChoiceField(
+        CatalogueItem.objects.none(),
+        label=_("voorziening"),
+        required=False,
+        help_text=_("Met een voorziening en een volume telt de realisatie mee in de kostprijs per eenheid."),
+    )
     reference = forms.IntegerField(label=_("factuurregelnummer"), min_value=1)
 
     class Meta:
         model = LedgerEntry
-        fields = ["month", "amount"]
+        fields = ["month", "amount", "volume"]
+        labels = {"volume": _("volume (gedeclareerde eenheden)")}
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        item = data.get("item_choice")
+        municipality = data.get("municipality")
+        if item is not None and municipality is not None and item.municipality_id != municipality.pk:
+            self.add_error("item_choice", _("Deze voorziening staat niet in de catalogus van deze gemeente."))
+        if data.get("volume") is not None and data["volume"] <= 0:
+            self.add_error("volume", _("Het aantal eenheden van een realisatie is groter dan nul."))
+        return data
 
 
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(MunicipalityScopedAdmin):
     municipality_path = "line__budget__municipality"
-    list_display = ["month", "kind", "line", "team", "provider", "amount", "booked_at"]
+    list_display = ["month", "kind", "line", "team", "provider", "item", "amount", "volume", "booked_at"]
     list_filter = ["kind", "line__law"]
-    list_select_related = ["line__budget", "team", "provider"]
+    list_select_related = ["line__budget", "team", "provider", "item"]
     form = ActualForm
 
     def get_form(self, request, obj=None, change=False, **kwargs):  # type: ignore[no-untyped-def]
@@ -184,6 +202,9 @@ class LedgerEntryAdmin(MunicipalityScopedAdmin):
         )
         form.base_fields["municipality"].queryset = ids  # type: ignore[attr-defined]
         form.base_fields["team_choice"].queryset = Team.objects.filter(municipality__in=ids)  # type: ignore[attr-defined]
+        form.base_fields["item_choice"].queryset = CatalogueItem.objects.filter(  # type: ignore[attr-defined]
+            municipality__in=ids
+        ).order_by("name")
         return form
 
     def has_change_permission(self, request: HttpRequest, obj: LedgerEntry | None = None) -> bool:
@@ -206,6 +227,8 @@ class LedgerEntryAdmin(MunicipalityScopedAdmin):
             source_kind="admin",
             source_id=data["reference"],
             actor=request.user,  # type: ignore[arg-type]
+            volume=data.get("volume"),
+            item_id=data["item_choice"].pk if data.get("item_choice") else None,
         )
         obj.pk = entry.pk
         obj.booked_at = entry.booked_at or timezone.now()

@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from accounts.constants import OrganisationKind
 from accounts.models import Municipality, Organisation, Team
-from arrangements.constants import Law, Taakveld
+from arrangements.constants import Law, ProvisionKind, Taakveld, Unit
+from arrangements.models import CatalogueItem
 
 from . import services
 from .alerts import budget_check_overruns
@@ -40,6 +41,40 @@ LINES = [
 ]
 
 HOUSEHOLDS_PER_LINE = 60
+# Realised price per unit against the tariff, per provider (in the order of PROVIDERS).
+PRICE_DEVIATION = [Decimal("0.98"), Decimal("1.00"), Decimal("1.035"), Decimal("1.07")]
+# At most this many provisions per line, so each stands for enough households to be shown.
+PROVISIONS_PER_LINE = 3
+
+
+def _provisions(*, municipality: Municipality, year: int) -> dict[tuple[str, str], list[tuple[CatalogueItem, Decimal]]]:
+    """Per (law, taakveld): catalogue items declared in units (not euros), with the tariff
+    in force in the middle of the year. Ensures the demo catalogue (idempotent), which the
+    arrangements demo otherwise seeds after the budget."""
+    from arrangements import demo as arrangements_demo
+
+    arrangements_demo._catalogue(municipality, arrangements_demo._providers())
+    mid = dt.date(year, 7, 1)
+    found: dict[tuple[str, str], list[tuple[CatalogueItem, Decimal]]] = {}
+    items = (
+        CatalogueItem.objects.filter(municipality=municipality, kind=ProvisionKind.MAATWERK, active=True)
+        .exclude(unit=Unit.EURO)
+        .prefetch_related("tariffs")
+        .order_by("name")
+    )
+    for item in items:
+        tariff = next(
+            (
+                t.amount
+                for t in item.tariffs.all()
+                if t.valid_from <= mid and (t.valid_until is None or t.valid_until >= mid)
+            ),
+            None,
+        )
+        cell = found.setdefault((item.law, item.taakveld), [])
+        if tariff is not None and len(cell) < PROVISIONS_PER_LINE:
+            cell.append((item, tariff))
+    return found
 
 
 @transaction.atomic
@@ -80,6 +115,7 @@ def _seed_municipality(*, municipality: Municipality, year: int) -> None:
     if LedgerEntry.objects.filter(line__budget=budget, source_kind="demo").exists():
         return
     providers = _providers(municipality)
+    provisions = _provisions(municipality=municipality, year=year)
     rng = random.Random(f"{municipality.code}-{year}")
     last_month = timezone.localdate().month if year == timezone.localdate().year else 12
     entries = []
@@ -95,6 +131,11 @@ def _seed_municipality(*, municipality: Municipality, year: int) -> None:
             monthly = (share / 12).quantize(Decimal("0.01"))
             team: Team | None = teams[n % len(teams)] if teams else None
             provider: Organisation | None = providers[n % len(providers)] if providers else None
+            # The provision declared on, and what the provider realises per unit against
+            # its tariff (some below, some above), so the unit-cost section is alive.
+            candidates = provisions.get((line.law, line.taakveld), [])
+            item, tariff = candidates[n % len(candidates)] if candidates else (None, None)
+            price = tariff * PRICE_DEVIATION[n % len(providers or [None]) % len(PRICE_DEVIATION)] if tariff else None
             source += 1
             for m in range(1, 13):
                 month = dt.date(year, m, 1)
@@ -110,7 +151,10 @@ def _seed_municipality(*, municipality: Municipality, year: int) -> None:
                 entries.append(LedgerEntry(kind="commitment", amount=monthly, **common))
                 if m < last_month:
                     realised = (monthly * Decimal(rng.uniform(0.9, 1.1))).quantize(Decimal("0.01"))
-                    entries.append(LedgerEntry(kind="actual", amount=realised, **common))
+                    volume = (realised / price).quantize(Decimal("0.01")) if price else None
+                    entries.append(
+                        LedgerEntry(kind="actual", amount=realised, item=item, volume=volume or None, **common)
+                    )
             if line.law == Law.WMO and n % 3 == 0:
                 # Eigen bijdrage for Wmo households (capped per household per year by the budget).
                 for m in range(1, last_month):

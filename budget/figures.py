@@ -19,7 +19,10 @@ from django.utils import timezone
 from .models import Budget, HouseholdFigure, HouseholdSpend
 
 DIMENSIONS = ("law", "team", "provider")
-_FIELD = {"law": "line__law", "team": "team_id", "provider": "provider_id"}
+_FIELD = {"law": "line__law", "team": "team_id", "provider": "provider_id", "item": "item_id"}
+# The unit cost per provision is grouped by catalogue item (which fixes the law) and
+# filtered by team and provider: four more groupings, counted the same way.
+ITEM_GROUPINGS = (("item",), ("item", "team"), ("item", "provider"), ("item", "team", "provider"))
 
 _MINORITY_SQL = """
     WITH per_household AS (
@@ -41,7 +44,9 @@ _MINORITY_SQL = """
 
 
 def _groupings() -> list[tuple[str, ...]]:
-    return [combo for size in range(len(DIMENSIONS) + 1) for combo in combinations(DIMENSIONS, size)]
+    return [combo for size in range(len(DIMENSIONS) + 1) for combo in combinations(DIMENSIONS, size)] + list(
+        ITEM_GROUPINGS
+    )
 
 
 @transaction.atomic
@@ -56,10 +61,11 @@ def household_figures_compute(*, budget_id: int) -> int:
     rows = []
     for grouping in _groupings():
         fields = [_FIELD[d] for d in grouping]
+        rows_of = spend.filter(item__isnull=False) if "item" in grouping else spend
         counted = (
-            spend.values(*fields).annotate(n=Count("household_id", distinct=True))
+            rows_of.values(*fields).annotate(n=Count("household_id", distinct=True))
             if fields
-            else [spend.aggregate(n=Count("household_id", distinct=True))]
+            else [rows_of.aggregate(n=Count("household_id", distinct=True))]
         )
         for row in counted:
             law = row.get("line__law", "") or ""
@@ -70,6 +76,7 @@ def household_figures_compute(*, budget_id: int) -> int:
                     law=law,
                     team_id=row.get("team_id"),
                     provider_id=row.get("provider_id"),
+                    item_id=row.get("item_id"),
                     households=row["n"],
                     top_households=top.get(law) if grouping == ("law",) else None,
                     computed_at=now,
@@ -86,13 +93,20 @@ def _ensure(budget: Budget) -> None:
 
 
 def household_counts(*, budget: Budget, by: str, law: str | None, team_id: int | None, provider_id: int | None) -> dict:
-    """{key: households} for a breakdown `by` law/team/provider under the given filters."""
+    """{key: households} for a breakdown `by` law/team/provider/item under the given filters
+    (by item the law filter is left out: an item belongs to one law)."""
     _ensure(budget)
-    grouping = [
-        d
-        for d in DIMENSIONS
-        if d == by or (d == "law" and law) or (d == "team" and team_id) or (d == "provider" and provider_id)
-    ]
+    if by == "item":
+        grouping = ["item"] + [
+            d for d in ("team", "provider") if (d == "team" and team_id) or (d == "provider" and provider_id)
+        ]
+        law = None
+    else:
+        grouping = [
+            d
+            for d in DIMENSIONS
+            if d == by or (d == "law" and law) or (d == "team" and team_id) or (d == "provider" and provider_id)
+        ]
     q = Q(budget=budget, grouping="+".join(grouping))
     if law:
         q &= Q(law=law)
@@ -100,7 +114,7 @@ def household_counts(*, budget: Budget, by: str, law: str | None, team_id: int |
         q &= Q(team_id=team_id)
     if provider_id:
         q &= Q(provider_id=provider_id)
-    key = {"law": "law", "team": "team_id", "provider": "provider_id"}[by]
+    key = {"law": "law", "team": "team_id", "provider": "provider_id", "item": "item_id"}[by]
     return {row[key]: row["households"] for row in HouseholdFigure.objects.filter(q).values(key, "households")}
 
 

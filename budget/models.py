@@ -164,6 +164,10 @@ class LedgerEntry(models.Model):
     amount = money_field()  # signed
     # Declared units (actuals and their credits, signed like the amount): unit cost = amount / volume.
     volume = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    # The catalogue item (provision) an actual was declared on, for its unit cost vs tariff.
+    item = models.ForeignKey(
+        "arrangements.CatalogueItem", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     source_kind = models.CharField(max_length=32)
     source_id = models.BigIntegerField()
     booked_at = models.DateTimeField(auto_now_add=True)
@@ -220,6 +224,39 @@ class MonthlyRollup(models.Model):
         return f"{self.month:%Y-%m}"
 
 
+class UnitCostRollup(models.Model):
+    """Realised amount and declared volume per line x team x provider x catalogue item x
+    month, kept in step with the ledger (actuals and corrections that name an item and a
+    volume): the unit cost realised per provision costs the same whatever the number of
+    declaration lines."""
+
+    line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="unit_costs")
+    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="+", null=True)
+    provider = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+", null=True)
+    item = models.ForeignKey("arrangements.CatalogueItem", on_delete=models.PROTECT, related_name="+")
+    month = models.DateField()
+    realised = money_field(default=0)
+    volume = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("kostprijs per eenheid (samenvatting)")
+        verbose_name_plural = _("kostprijzen per eenheid (samenvatting)")
+        constraints = [
+            models.UniqueConstraint(
+                models.F("line"),
+                Coalesce("team", 0),
+                Coalesce("provider", 0),
+                models.F("item"),
+                models.F("month"),
+                name="unit_cost_one_cell",
+            )
+        ]
+        indexes = [models.Index(fields=["line", "item"], name="unit_cost_line_item")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+
 class InflowRollup(models.Model):
     """New commitments per line by the month they were booked (for the forecast's run-rate)."""
 
@@ -243,6 +280,9 @@ class HouseholdSpend(models.Model):
     line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="household_spend")
     team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="+", null=True)
     provider = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+", null=True)
+    # The catalogue item of the actuals (NULL: none named), so the unit-cost rows know how
+    # many households they stand for (disclosure control).
+    item = models.ForeignKey("arrangements.CatalogueItem", on_delete=models.PROTECT, related_name="+", null=True)
     household_id = models.BigIntegerField()
     realised = money_field(default=0)
 
@@ -252,8 +292,9 @@ class HouseholdSpend(models.Model):
                 models.F("line"),
                 Coalesce("team", 0),
                 Coalesce("provider", 0),
+                Coalesce("item", 0),
                 models.F("household_id"),
-                name="household_spend_one_cell",
+                name="household_spend_one_cell_per_item",
             )
         ]
 
@@ -272,6 +313,7 @@ class HouseholdFigure(models.Model):
     law = models.CharField(max_length=16, blank=True)
     team_id = models.BigIntegerField(null=True)
     provider_id = models.BigIntegerField(null=True)
+    item_id = models.BigIntegerField(null=True)  # the "item…" groupings (unit cost per provision)
     households = models.PositiveIntegerField()
     top_households = models.PositiveIntegerField(null=True)  # households behind 80 % (per law only)
     computed_at = models.DateTimeField()

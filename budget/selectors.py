@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Protocol, TypeVar
 
 from django.conf import settings
 from django.db.models import DecimalField, F, Q, Sum, Value
@@ -15,10 +15,11 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from accounts.models import User
-from arrangements.constants import Law
+from arrangements.constants import Law, Unit
+from arrangements.models import Tariff
 
 from .constants import RUN_RATE_MONTHS
-from .models import Budget, BudgetLine, InflowRollup, MonthlyRollup, TeamCeiling
+from .models import Budget, BudgetLine, InflowRollup, MonthlyRollup, TeamCeiling, UnitCostRollup
 
 ZERO = Decimal("0.00")
 _MONEY: DecimalField = DecimalField(max_digits=14, decimal_places=2)
@@ -213,7 +214,16 @@ class Cell:
     suppressed: bool = False
 
 
-def _suppress(cells: list[Cell], *, minimum: int) -> list[Cell]:
+class _Disclosable(Protocol):
+    households: int
+    realised: Decimal
+    suppressed: bool
+
+
+_Row = TypeVar("_Row", bound=_Disclosable)
+
+
+def _suppress(cells: list[_Row], *, minimum: int) -> list[_Row]:
     """Primary: a row standing for 1..minimum-1 households is hidden. Secondary: when one
     row is hidden in a table that shows a total, the next smallest row is hidden too, so
     the hidden one cannot be recovered as total minus the others (docs/budget.md)."""
@@ -328,6 +338,105 @@ def expensive_minority(*, budget: Budget, minimum: int, law: str | None = None) 
 
 
 @dataclass
+class UnitCost:
+    """One provision (catalogue item): what was realised per declared unit against the
+    tariff in force. `tariff` is the volume-weighted tariff of the months declared (the
+    tariff in force on the first of each month), so a mid-year tariff change is priced per
+    month; the differences are to the cent."""
+
+    label: str
+    law: str
+    unit: str
+    realised: Decimal
+    volume: Decimal
+    expected: Decimal  # volume x tariff in force, month by month
+    households: int
+    suppressed: bool = False
+
+    @property
+    def unit_cost(self) -> Decimal | None:
+        return _unit(self.realised, self.volume)
+
+    @property
+    def tariff(self) -> Decimal | None:
+        return _unit(self.expected, self.volume)
+
+    @property
+    def difference(self) -> Decimal | None:
+        """Realised unit cost minus the tariff, per unit."""
+        if self.unit_cost is None or self.tariff is None:
+            return None
+        return self.unit_cost - self.tariff
+
+    @property
+    def difference_pct(self) -> Decimal | None:
+        if self.difference is None or not self.tariff:
+            return None
+        return (self.difference / self.tariff * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _unit(amount: Decimal, volume: Decimal) -> Decimal | None:
+    if not volume:
+        return None
+    return (amount / volume).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _tariff_in_force(tariffs: list[Tariff], month: dt.date) -> Decimal | None:
+    """The tariff valid on the first of the month, else the first one starting in it."""
+    end = (month + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
+    overlapping = [t for t in tariffs if t.valid_from <= end and (t.valid_until is None or t.valid_until >= month)]
+    for t in overlapping:
+        if t.valid_from <= month:
+            return t.amount
+    return min(overlapping, key=lambda t: t.valid_from).amount if overlapping else None
+
+
+def unit_costs(*, budget: Budget, filters: DashboardFilters, minimum: int) -> list[UnitCost]:
+    """Per provision: realised amount, declared volume, realised unit cost, the tariff in
+    force and the difference. Three queries over summaries (the unit-cost rollup per item
+    and month, the items' tariffs, the household counts), whatever the number of
+    declaration lines; rows for fewer than `minimum` households are suppressed."""
+    from . import figures
+
+    rows = list(
+        UnitCostRollup.objects.filter(Q(line__budget=budget) & filters.rollup_q())
+        .values("item_id", "item__name", "item__law", "item__unit", "month")
+        .annotate(realised_sum=_sum("realised"), volume_sum=Sum("volume"))
+        .order_by("item__name", "item_id", "month")
+    )
+    item_ids = {r["item_id"] for r in rows}
+    tariffs: dict[int, list[Tariff]] = {}
+    for tariff in Tariff.objects.filter(item_id__in=item_ids).order_by("valid_from"):
+        tariffs.setdefault(tariff.item_id, []).append(tariff)
+    households = figures.household_counts(
+        budget=budget, by="item", law=None, team_id=filters.team_id, provider_id=filters.provider_id
+    )
+    laws, units = dict(Law.choices), dict(Unit.choices)
+    by_item: dict[int, UnitCost] = {}
+    for r in rows:
+        volume = r["volume_sum"] or ZERO
+        price = _tariff_in_force(tariffs.get(r["item_id"], []), r["month"])
+        row = by_item.get(r["item_id"])
+        if row is None:
+            row = by_item[r["item_id"]] = UnitCost(
+                label=r["item__name"],
+                law=str(laws.get(r["item__law"], r["item__law"])),
+                unit=str(units.get(r["item__unit"], r["item__unit"])),
+                realised=ZERO,
+                volume=ZERO,
+                expected=ZERO,
+                households=households.get(r["item_id"], 0),
+            )
+        row.realised += _cents(r["realised_sum"])
+        row.volume += volume
+        row.expected += volume * price if price is not None else ZERO
+    result = list(by_item.values())
+    for row in result:
+        row.expected = row.expected.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return _suppress(result, minimum=minimum)
+
+
+@dataclass
 class Dashboard:
     budget: Budget
     filters: DashboardFilters
@@ -340,6 +449,7 @@ class Dashboard:
     by_law: list[Cell]
     minority: list[Minority]
     minimum: int
+    unit_costs: list[UnitCost]
 
 
 def dashboard(*, budget: Budget, filters: DashboardFilters, today: dt.date | None = None) -> Dashboard:
@@ -367,4 +477,5 @@ def dashboard(*, budget: Budget, filters: DashboardFilters, today: dt.date | Non
         by_law=breakdown(budget=budget, by="law", filters=filters, minimum=minimum),
         minority=expensive_minority(budget=budget, minimum=minimum, law=filters.law),
         minimum=minimum,
+        unit_costs=unit_costs(budget=budget, filters=filters, minimum=minimum),
     )

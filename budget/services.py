@@ -20,8 +20,10 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.constants import Role
 from accounts.models import Municipality, Team, User
-from arrangements.hooks import CommitmentChange
+from arrangements.hooks import OVER_CEILING, CommitmentChange
+from arrangements.models import CatalogueItem
 from socialdomain.audit import audit_write
 
 from .constants import BudgetStatus, EntryKind, ReallocationStatus
@@ -35,6 +37,7 @@ from .models import (
     MonthlyRollup,
     Reallocation,
     TeamCeiling,
+    UnitCostRollup,
 )
 
 CENT = Decimal("0.01")
@@ -58,6 +61,20 @@ def _first_of_month(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
+def _volume(value: Decimal | int | str, *, correction: bool) -> Decimal:
+    """Declared units with two decimals: positive on an actual, not zero on a credit."""
+    try:
+        number = Decimal(value)
+    except (ArithmeticError, ValueError, TypeError):
+        raise ValidationError({"volume": _("Het aantal eenheden is geen geldig getal.")}) from None
+    if not number.is_finite() or abs(number) >= Decimal("1e10"):
+        raise ValidationError({"volume": _("Het aantal eenheden is geen geldig getal.")})
+    number = number.quantize(CENT)
+    if (not correction and number <= 0) or number == 0:
+        raise ValidationError({"volume": _("Het aantal eenheden van een realisatie is groter dan nul.")})
+    return number
+
+
 def _money(value: Decimal | int | str) -> Decimal:
     amount = Decimal(value)
     if not amount.is_finite():
@@ -68,17 +85,23 @@ def _money(value: Decimal | int | str) -> Decimal:
 def _add_to_cell(model: type[models.Model], *, field: str, amount: Decimal, **key: Any) -> None:
     """Add `amount` to one summary cell, creating it when missing (safe under concurrency:
     a unique constraint decides which transaction creates it; the other adds to it)."""
+    _add_to_cell_values(model, values={field: amount}, **key)
+
+
+def _add_to_cell_values(model: type[models.Model], *, values: dict[str, Decimal], **key: Any) -> None:
+    """`_add_to_cell` for several columns of one cell at once."""
     lookup = {}
     for name, value in key.items():
         lookup[f"{name}__isnull" if value is None else name] = True if value is None else value
     cell = model._default_manager.filter(**lookup)
-    if cell.update(**{field: F(field) + amount}):
+    changes = {field: F(field) + amount for field, amount in values.items()}
+    if cell.update(**changes):
         return
     try:
         with transaction.atomic():
-            model._default_manager.create(**key, **{field: amount})
+            model._default_manager.create(**key, **values)
     except IntegrityError:  # another transaction created the cell first: add to it
-        cell.update(**{field: F(field) + amount})
+        cell.update(**changes)
 
 
 def _rollup_add(*, key: CellKey, field: str, amount: Decimal) -> None:
@@ -107,6 +130,7 @@ def _book(
     source_id: int,
     actor: User | None,
     volume: Decimal | None = None,
+    item_id: int | None = None,
 ) -> LedgerEntry:
     entry = LedgerEntry(
         line=line,
@@ -120,8 +144,9 @@ def _book(
         source_id=source_id,
         actor=actor,
         volume=volume,
+        item_id=item_id,
     )
-    entry.full_clean(exclude=["line", "team", "provider", "actor"])
+    entry.full_clean(exclude=["line", "team", "provider", "actor", "item"])
     entry.save()
     field = _ROLLUP_FIELD[EntryKind(kind)]
     _rollup_add(key=(line.pk, team_id, provider_id, entry.month), field=field, amount=entry.amount)
@@ -136,9 +161,26 @@ def _book(
             line_id=line.pk,
             team_id=team_id,
             provider_id=provider_id,
+            item_id=item_id,
             household_id=household_id,
         )
+    if field == "realised" and item_id is not None and entry.volume is not None:
+        _unit_cost_add(entry)
     return entry
+
+
+def _unit_cost_add(entry: LedgerEntry) -> None:
+    """Move the unit-cost cell of an actual: amount and volume in one race-safe upsert."""
+    assert entry.volume is not None
+    _add_to_cell_values(
+        UnitCostRollup,
+        values={"realised": entry.amount, "volume": entry.volume},
+        line_id=entry.line_id,
+        team_id=entry.team_id,
+        provider_id=entry.provider_id,
+        item_id=entry.item_id,
+        month=entry.month,
+    )
 
 
 def _budget_for(*, municipality_id: int, year: int) -> Budget:
@@ -221,9 +263,11 @@ def commitment_book(change: CommitmentChange) -> list[LedgerEntry]:
         .filter(budget_id__in=list(increase_per_budget), team_id=change.team_id)
         .order_by("pk")
     )
+    # A team leader's approval lifts the check (the rows stay locked, in the same order).
+    approved = _ceiling_approval_valid(change)
     for ceiling in ceilings:
         increase = increase_per_budget[ceiling.budget_id]
-        if increase > 0:
+        if increase > 0 and not approved:
             committed = team_committed(budget=budgets[ceiling.budget_id], team_id=change.team_id)
             if committed + increase > ceiling.amount:
                 room = max(ceiling.amount - committed, ZERO)
@@ -233,7 +277,8 @@ def commitment_book(change: CommitmentChange) -> list[LedgerEntry]:
                         "er is nog € %(room)s ruimte, de voorziening kost € %(cost)s. "
                         "De teamleider moet de overschrijding goedkeuren."
                     )
-                    % {"year": budgets[ceiling.budget_id].year, "room": _fmt(room), "cost": _fmt(increase)}
+                    % {"year": budgets[ceiling.budget_id].year, "room": _fmt(room), "cost": _fmt(increase)},
+                    code=OVER_CEILING,
                 )
 
     entries = []
@@ -256,6 +301,19 @@ def commitment_book(change: CommitmentChange) -> list[LedgerEntry]:
     if entries:
         _schedule_recompute(budget_ids=budgets)
     return entries
+
+
+def _ceiling_approval_valid(change: CommitmentChange) -> bool:
+    """Whether the change carries a valid approval beyond the ceiling: the approver is an
+    active team leader of the arrangement's team (checked here, not taken on trust)."""
+    if change.ceiling_approved_by is None:
+        return False
+    return User.objects.filter(
+        pk=change.ceiling_approved_by,
+        is_active=True,
+        memberships__team_id=change.team_id,
+        memberships__role=Role.TEAMLEIDER,
+    ).exists()
 
 
 def _cell_order(key: CellKey) -> tuple[int, int, int, dt.date]:
@@ -289,12 +347,14 @@ def actual_book(
     actor: User | None,
     correction: bool = False,
     volume: Decimal | None = None,
+    item_id: int | None = None,
 ) -> LedgerEntry:
     """Book a realised amount (a declaration line; admin entry until the partner API).
 
     Idempotent per source: the same declaration line booked twice returns the first entry.
     A credit (negative correction) reverses an earlier line. `volume` is the declared
-    number of units (negative on a credit), for the unit cost per provision.
+    number of units (negative on a credit) and `item_id` the catalogue item declared on;
+    with both, the entry counts in the unit cost per provision (`UnitCostRollup`).
     """
     kind = EntryKind.CORRECTION if correction else EntryKind.ACTUAL
     existing = LedgerEntry.objects.filter(source_kind=source_kind, source_id=source_id, kind=kind).first()
@@ -305,6 +365,10 @@ def actual_book(
         raise ValidationError({"amount": _("Een realisatie is een bedrag groter dan nul.")})
     if team is not None and team.municipality_id != municipality.pk:
         raise ValidationError({"team": _("Dit team hoort niet bij deze gemeente.")})
+    if volume is not None:
+        volume = _volume(volume, correction=correction)
+    if item_id is not None and not CatalogueItem.objects.filter(pk=item_id, municipality=municipality).exists():
+        raise ValidationError({"item": _("Deze voorziening staat niet in de catalogus van deze gemeente.")})
     budget = _budget_for(municipality_id=municipality.pk, year=month.year)
     _refuse_closed(budget)
     line = _line_for(budget=budget, law=law, taakveld=taakveld)
@@ -320,6 +384,7 @@ def actual_book(
         source_id=source_id,
         actor=actor,
         volume=volume,
+        item_id=item_id,
     )
     audit_write(actor=actor, action="budget_actual_book", obj=entry, changes={"amount": [None, str(value)]})
     _schedule_recompute(budget_ids=[budget.pk])
@@ -496,6 +561,7 @@ def rollups_rebuild(*, budget: Budget) -> int:
     MonthlyRollup.objects.filter(line__in=lines).delete()
     InflowRollup.objects.filter(line__in=lines).delete()
     HouseholdSpend.objects.filter(line__in=lines).delete()
+    UnitCostRollup.objects.filter(line__in=lines).delete()
     entries = LedgerEntry.objects.filter(line__in=lines)
     cells: dict[tuple, dict[str, Decimal]] = {}
     for row in entries.values("line_id", "team_id", "provider_id", "month", "kind").annotate(total=Sum("amount")):
@@ -519,7 +585,7 @@ def rollups_rebuild(*, budget: Budget) -> int:
     )
     spend = (
         entries.filter(kind__in=[EntryKind.ACTUAL, EntryKind.CORRECTION], household_id__isnull=False)
-        .values("line_id", "team_id", "provider_id", "household_id")
+        .values("line_id", "team_id", "provider_id", "item_id", "household_id")
         .annotate(total=Sum("amount"))
     )
     HouseholdSpend.objects.bulk_create(
@@ -528,10 +594,31 @@ def rollups_rebuild(*, budget: Budget) -> int:
                 line_id=r["line_id"],
                 team_id=r["team_id"],
                 provider_id=r["provider_id"],
+                item_id=r["item_id"],
                 household_id=r["household_id"],
                 realised=r["total"],
             )
             for r in spend
+        ],
+        batch_size=2000,
+    )
+    unit_costs = (
+        entries.filter(kind__in=[EntryKind.ACTUAL, EntryKind.CORRECTION], item_id__isnull=False, volume__isnull=False)
+        .values("line_id", "team_id", "provider_id", "item_id", "month")
+        .annotate(total=Sum("amount"), units=Sum("volume"))
+    )
+    UnitCostRollup.objects.bulk_create(
+        [
+            UnitCostRollup(
+                line_id=r["line_id"],
+                team_id=r["team_id"],
+                provider_id=r["provider_id"],
+                item_id=r["item_id"],
+                month=r["month"],
+                realised=r["total"],
+                volume=r["units"],
+            )
+            for r in unit_costs
         ],
         batch_size=2000,
     )

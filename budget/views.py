@@ -51,6 +51,16 @@ def dashboard(request: HtmxAuthenticatedHttpRequest, uuid: UUID) -> HttpResponse
             "realised": [float(m["realised"]) for m in data.months],
             "budget": [float(data.total.budget / 12) for _m in data.months],
         },
+        "unit_chart": {
+            "labels": [u.label for u in data.unit_costs if not u.suppressed and u.unit_cost is not None],
+            "realised": [float(u.unit_cost) for u in data.unit_costs if not u.suppressed and u.unit_cost is not None],
+            "tariff": [
+                float(u.tariff) if u.tariff is not None else None
+                for u in data.unit_costs
+                if not u.suppressed and u.unit_cost is not None
+            ],
+            "names": {"realised": _("Gerealiseerd per eenheid"), "tariff": _("Tarief")},
+        },
         "query": request.GET.urlencode(),
         "monthly_budget": (data.total.budget / 12).quantize(Decimal("0.01")),
     }
@@ -102,7 +112,34 @@ def _rows(data: selectors.Dashboard) -> list[tuple[str, list[str], list[list[obj
                 ],
             )
         )
+    sheets.append(
+        (
+            _("Kostprijs per eenheid"),
+            UNIT_COST_HEADER(),
+            [_unit_cost_row(u, hidden) for u in data.unit_costs],
+        )
+    )
     return sheets
+
+
+def UNIT_COST_HEADER() -> list[str]:
+    return [
+        _("Voorziening"),
+        _("Wet"),
+        _("Eenheid"),
+        _("Gerealiseerd"),
+        _("Volume"),
+        _("Gerealiseerd per eenheid"),
+        _("Tarief"),
+        _("Verschil per eenheid"),
+        _("Verschil %"),
+    ]
+
+
+def _unit_cost_row(u: selectors.UnitCost, hidden: str) -> list[object]:
+    if u.suppressed:
+        return [u.label, u.law, u.unit, hidden, hidden, hidden, hidden, hidden, hidden]
+    return [u.label, u.law, u.unit, u.realised, u.volume, u.unit_cost, u.tariff, u.difference, u.difference_pct]
 
 
 def _cell_row(cell: selectors.Cell, hidden: str) -> list[object]:
@@ -123,4 +160,7 @@ def export(request: HtmxAuthenticatedHttpRequest, uuid: UUID, fmt: str) -> HttpR
     if fmt == "csv":
         _title, header, rows = sheets[0]
         return csv_response(filename=f"{name}.csv", header=header, rows=rows)
+    if fmt == "unit_csv":
+        _title, header, rows = sheets[-1]
+        return csv_response(filename=f"{name}-kostprijs-per-eenheid.csv", header=header, rows=rows)
     raise Http404

@@ -22,6 +22,26 @@
       options: { responsive: true, animation: false, plugins: { legend: { position: "bottom" } } }
     });
   }
-  document.addEventListener("DOMContentLoaded", draw);
-  document.addEventListener("htmx:afterSettle", draw);
+  // Unit cost realised per provision against its tariff (suppressed rows are left out).
+  function drawUnitCosts() {
+    var canvas = document.querySelector("canvas.budget-unit-cost-chart");
+    var source = document.getElementById("budget-unit-cost-data");
+    if (!canvas || !source || typeof window.Chart === "undefined") { return; }
+    var data = JSON.parse(source.textContent);
+    if (canvas._chart) { canvas._chart.destroy(); }
+    canvas._chart = new window.Chart(canvas, {
+      type: "bar",
+      data: {
+        labels: data.labels,
+        datasets: [
+          { label: data.names.realised, data: data.realised, backgroundColor: "#c05a00" },
+          { label: data.names.tariff, data: data.tariff, backgroundColor: "#1d4f91" }
+        ]
+      },
+      options: { indexAxis: "y", responsive: true, animation: false, plugins: { legend: { position: "bottom" } } }
+    });
+  }
+  function drawAll() { draw(); drawUnitCosts(); }
+  document.addEventListener("DOMContentLoaded", drawAll);
+  document.addEventListener("htmx:afterSettle", drawAll);
 })();

@@ -99,6 +99,11 @@ def demo_pages() -> dict[str, list[str]]:
         f"{v}{arrangement.uuid}/",
         "/voorzieningen/evaluaties/",
     ]
+    # A grant beyond the team's budget ceiling, put to the team leader (the ceiling is lowered
+    # for the request only, then restored).
+    approval = _ceiling_approval(case)
+    approval_url = f"/dossiers/{case.uuid}/voorzieningen/plafond/{approval.uuid}/"
+    regisseur_pages.append(f"/dossiers/{case.uuid}/voorzieningen/{approval.arrangement.uuid}/")
     escalation = Escalation.objects.filter(case__team__municipality__name="Lochem").select_related("case").first()
     expert_pages = ["/", "/meldingen/", "/noodtoegang/", "/expertiseteam/"]
     if escalation is not None:
@@ -162,11 +167,49 @@ def demo_pages() -> dict[str, list[str]]:
     assert Membership.objects.exists()
     return {
         "regisseur": regisseur_pages,
-        "teamleider": ["/", "/dossiers/team/", "/aanmeldingen/", c, f"{c}regisseur/"],
+        "teamleider": ["/", "/dossiers/team/", "/aanmeldingen/", c, f"{c}regisseur/", approval_url],
         "expert": expert_pages,
         "controller": controller_pages,
         "beheerder": staff_pages,
     }
+
+
+def _ceiling_approval(case):  # type: ignore[no-untyped-def]
+    """A pending request beyond the team's ceiling on the regisseur's case (from the demo catalogue)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from accounts.models import Organisation
+    from arrangements import services as arrangement_services
+    from arrangements.models import CatalogueItem
+    from budget.models import Budget, TeamCeiling
+    from budget.services import team_committed
+
+    start = timezone.localdate().replace(day=1) + dt.timedelta(days=40)
+    budget, _ = Budget.objects.get_or_create(municipality=case.team.municipality, year=start.year)
+    ceiling = TeamCeiling.objects.filter(budget=budget, team=case.team).first()
+    before = ceiling.amount if ceiling else None
+    TeamCeiling.objects.update_or_create(
+        budget=budget, team=case.team, defaults={"amount": team_committed(budget=budget, team_id=case.team_id)}
+    )
+    approval = arrangement_services.arrangement_request_ceiling_approval(
+        actor=case.regisseur,
+        case=case,
+        item=CatalogueItem.objects.get(municipality=case.team.municipality, name="Begeleiding individueel"),
+        member=case.household.members.first(),
+        provider=Organisation.objects.get(name="Zorgaanbieder De Berkel"),
+        volume="2",
+        start_date=start,
+        end_date=start + dt.timedelta(days=27),
+        delivery_form="zin",
+        motivation="Zonder begeleiding dreigt uithuisplaatsing.",
+    )
+    if before is None:
+        TeamCeiling.objects.filter(budget=budget, team=case.team).delete()
+    else:
+        TeamCeiling.objects.filter(budget=budget, team=case.team).update(amount=before)
+    return approval
 
 
 def check_page(page: Page, url: str) -> list[str]:

@@ -79,3 +79,38 @@ def test_staff_enter_an_actual_which_is_booked_through_the_ledger(client, staff)
     assert response.status_code == 302, response.content.decode()[:2000]
     entry = LedgerEntry.objects.get()
     assert entry.kind == "actual" and entry.amount == Decimal("250.00") and entry.team == team
+
+
+def test_staff_enter_an_actual_with_its_provision_and_volume(client, staff):
+    from arrangements.models import CatalogueItem
+    from budget.models import UnitCostRollup
+    from tests.arrangements.factories import item_create
+
+    user, team = staff
+    BudgetFactory(municipality=team.municipality)
+    item = item_create(team.municipality, name="Jeugdhulp", law="jeugdwet", taakveld="6.72")
+    foreign = item_create(TeamFactory().municipality, name="Elders")
+    client.force_login(user)
+    data = {
+        "municipality": team.municipality.pk,
+        "law": "jeugdwet",
+        "taakveld": "6.72",
+        "team_choice": team.pk,
+        "provider_choice": "",
+        "item_choice": item.pk,
+        "reference": 18,
+        "month": "2026-04-01",
+        "amount": "250.00",
+        "volume": "4",
+    }
+    refused = client.post("/beheer/budget/ledgerentry/add/", data | {"item_choice": foreign.pk})
+    assert refused.status_code == 200 and not LedgerEntry.objects.exists()
+    assert client.post("/beheer/budget/ledgerentry/add/", data | {"volume": "0"}).status_code == 200
+    assert not LedgerEntry.objects.exists()
+    response = client.post("/beheer/budget/ledgerentry/add/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    entry = LedgerEntry.objects.get()
+    assert entry.volume == Decimal("4.00") and entry.item == item
+    cell = UnitCostRollup.objects.get()
+    assert (cell.realised, cell.volume, cell.item_id) == (Decimal("250.00"), Decimal("4.00"), item.pk)
+    assert CatalogueItem.objects.count() == 2

@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 from budget import services
 from budget.constants import EntryKind
-from budget.models import HouseholdSpend, LedgerEntry, MonthlyRollup
+from budget.models import HouseholdSpend, LedgerEntry, MonthlyRollup, UnitCostRollup
 from tests.accounts.factories import OrganisationFactory, TeamFactory, UserFactory
+from tests.arrangements.factories import item_create
 from tests.budget.factories import BudgetFactory, BudgetLineFactory, change
 from tests.cases.factories import HouseholdFactory
 
@@ -202,11 +203,15 @@ def test_contributions_are_capped_per_household_per_year():
 # --- the rollup equals a full recomputation from the ledger -------------------------------
 
 amounts = st.decimals(min_value=Decimal("0.00"), max_value=Decimal("5000.00"), places=2)
+volumes = st.one_of(st.none(), st.decimals(min_value=Decimal("0.01"), max_value=Decimal("500.00"), places=2))
 schedules = st.dictionaries(st.tuples(st.just(2026), st.integers(1, 12)), amounts.map(str), max_size=6)
 operations = st.lists(
     st.one_of(
         st.tuples(st.just("commit"), st.integers(0, 4), schedules, st.booleans()),
         st.tuples(st.just("actual"), st.integers(0, 4), st.integers(1, 12), amounts),
+        # A declaration on a catalogue item (or none) with a declared volume (or none), and
+        # sometimes a credit (negative correction) of it.
+        st.tuples(st.just("declare"), st.integers(0, 2), st.integers(1, 12), amounts, volumes, st.booleans()),
         st.tuples(st.just("reallocate"), amounts),
     ),
     max_size=12,
@@ -222,6 +227,7 @@ def test_rollup_equals_recomputation_from_the_ledger(ops):
     line = BudgetLineFactory(budget=budget, amount=Decimal("1000000"))
     other = BudgetLineFactory(budget=budget, law="wmo", taakveld="6.6")
     requester, approver = UserFactory(), UserFactory()
+    items = [None, item_create(team.municipality, name="Jeugdhulp A"), item_create(team.municipality, name="B")]
     base = 10_000 * team.pk
     for n, op in enumerate(ops):
         if op[0] == "commit":
@@ -250,6 +256,27 @@ def test_rollup_equals_recomputation_from_the_ledger(ops):
                     source_id=base + n,
                     actor=None,
                 )
+        elif op[0] == "declare":
+            _kind, item_no, month, amount, volume, credit = op
+            if amount > 0:
+                declared = {
+                    "municipality": team.municipality,
+                    "team": team,
+                    "provider_id": provider.pk,
+                    "household_id": 2,
+                    "law": "jeugdwet",
+                    "taakveld": "6.72",
+                    "month": dt.date(2026, month, 1),
+                    "source_kind": "declaration_line",
+                    "source_id": base + n,
+                    "actor": None,
+                    "item_id": items[item_no].pk if items[item_no] else None,
+                }
+                services.actual_book(amount=amount, volume=volume, **declared)
+                if credit:
+                    services.actual_book(
+                        amount=-amount, volume=-volume if volume else None, correction=True, **declared
+                    )
         elif op[1] > 0:
             realloc = services.reallocation_request(
                 actor=requester, budget=budget, from_line=line, to_line=other, amount=op[1], reason="Herschikking"
@@ -277,11 +304,27 @@ def test_rollup_equals_recomputation_from_the_ledger(ops):
     assert actual == {k: v for k, v in expected.items() if v}
 
     spent: dict = {}
+    unit: dict = {}
     for e in LedgerEntry.objects.filter(line__budget=budget, kind__in=["actual", "correction"]):
-        key = (e.line_id, e.team_id, e.provider_id, e.household_id)
+        key = (e.line_id, e.team_id, e.provider_id, e.item_id, e.household_id)
         spent[key] = spent.get(key, Decimal("0")) + e.amount
-    summary = {
-        (s.line_id, s.team_id, s.provider_id, s.household_id): s.realised
-        for s in HouseholdSpend.objects.filter(line__budget=budget)
-    }
-    assert summary == spent
+        if e.item_id is not None and e.volume is not None:
+            cell = (e.line_id, e.team_id, e.provider_id, e.item_id, e.month)
+            amount, volume = unit.get(cell, (Decimal("0"), Decimal("0")))
+            unit[cell] = (amount + e.amount, volume + e.volume)
+
+    def summaries() -> tuple[dict, dict]:
+        households = {
+            (s.line_id, s.team_id, s.provider_id, s.item_id, s.household_id): s.realised
+            for s in HouseholdSpend.objects.filter(line__budget=budget)
+        }
+        unit_costs = {
+            (u.line_id, u.team_id, u.provider_id, u.item_id, u.month): (u.realised, u.volume)
+            for u in UnitCostRollup.objects.filter(line__budget=budget)
+        }
+        return households, unit_costs
+
+    assert summaries() == (spent, unit)
+    # ... and a rebuild from the ledger gives the same summaries.
+    services.rollups_rebuild(budget=budget)
+    assert summaries() == (spent, unit)

@@ -125,7 +125,14 @@ def test_the_xlsx_export_has_every_table_and_neutralises_formulas(client, books)
     response = client.get(f"/budget/{budget.uuid}/export.xlsx")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     workbook = load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames == ["Budgetregels", "Per maand", "Per team", "Per aanbieder", "Per wet"]
+    assert workbook.sheetnames == [
+        "Budgetregels",
+        "Per maand",
+        "Per team",
+        "Per aanbieder",
+        "Per wet",
+        "Kostprijs per eenheid",
+    ]
     names = [row[0].value for row in workbook["Per aanbieder"].iter_rows(min_row=2)]
     assert "'=cmd|calc" in names
 

@@ -33,6 +33,7 @@ from arrangements import services as arrangement_services
 from arrangements.constants import DeliveryForm, EscalationReason, StopReason, Urgency
 from arrangements.models import Arrangement, Escalation, Mandate
 from audit.models import AuditEvent, EventKind
+from budget.models import Budget, TeamCeiling
 from cases import breakglass
 from cases import services as case_services
 from cases.access import is_case_view
@@ -60,6 +61,7 @@ NOT_CASE_BOUND: dict[str, str] = {
     ),
     "budget:export_xlsx": "The budget's figures as a spreadsheet: the same rows and guard as budget:detail.",
     "budget:export_csv": "The budget's figures as CSV: the same rows and guard as budget:detail.",
+    "budget:export_unit_costs_csv": "The unit cost per provision as CSV: the same rows and guard as budget:detail.",
     "questionnaire_link": (
         "Public, single-use token of a client questionnaire invite: it opens the questionnaire (five "
         "questions and a remarks box) and shows nothing of the case or plan; an unknown or used token "
@@ -464,6 +466,20 @@ def _decision(w: World) -> dict[str, Any]:
     return {"uuid": w.case.uuid, "decision": decision.uuid}
 
 
+def _ceiling_approval(w: World) -> dict[str, Any]:
+    """A grant beyond the team's budget ceiling, put to the team leader."""
+    if "ceiling_approval" not in w.extra:
+        data = _arrangement_data(w)
+        budget, _created = Budget.objects.get_or_create(
+            municipality=w.case.team.municipality, year=data["start_date"].year
+        )
+        TeamCeiling.objects.get_or_create(budget=budget, team=w.case.team, defaults={"amount": Decimal("1.00")})
+        w.extra["ceiling_approval"] = arrangement_services.arrangement_request_ceiling_approval(
+            actor=w.regisseur, case=w.case, motivation="Nodig boven het plafond.", **data
+        )
+    return {"uuid": w.case.uuid, "approval": w.extra["ceiling_approval"].uuid}
+
+
 def _arrangement_form(w: World) -> dict[str, Any]:
     data = _arrangement_data(w)
     return {
@@ -569,6 +585,7 @@ SAMPLES: dict[str, Sample] = {
         _question, user="expert", data=lambda w: {"advice": "Het wijkteam kan dit zelf."}
     ),
     "arrangements:decision_pdf": Sample(_decision),
+    "arrangements:ceiling_approval": Sample(_ceiling_approval, user="teamleider"),
     "arrangements:detail": Sample(_arrangement),
     "arrangements:step": Sample(
         _arrangement, data=lambda w: {"step": "allocate", "version": str(_arrangement_version(w))}
