@@ -5,8 +5,9 @@ a handful of queries per line (the ledger entry, the rollup cell, the household 
 audit row). This books a whole batch in a constant number of queries: one bulk insert of
 the ledger entries and one upsert per summary table, with the same result as `_book`
 entry by entry: every entry moves `MonthlyRollup.realised` of its (line, team, provider,
-month) cell and, with a household, `HouseholdSpend.realised` of its (line, team, provider,
-household) cell, in the same transaction. The property test of the budget
+month) cell, with a household `HouseholdSpend.realised` of its (line, team, provider, item,
+household) cell, and with an item and a volume the `UnitCostRollup` (line, team, provider,
+item, month) cell's amount and volume, in the same transaction. The property test of the budget
 (rollup == recomputation from the ledger, `services.rollups_rebuild`) holds for these
 entries as well (tests/partners/test_declarations.py checks it).
 
@@ -32,11 +33,10 @@ from accounts.models import User
 from socialdomain.audit import audit_write
 
 from .constants import EntryKind
-from .models import Budget, BudgetLine, HouseholdSpend, LedgerEntry, MonthlyRollup
+from .models import Budget, BudgetLine, HouseholdSpend, LedgerEntry, MonthlyRollup, UnitCostRollup
 from .services import (
     ZERO,
     _budget_for,
-    _cell_order,
     _first_of_month,
     _line_for,
     _money,
@@ -66,32 +66,46 @@ class Actual:
     source_id: int
     volume: Decimal | None = None
     correction: bool = False
+    item_id: int | None = None  # the catalogue item, for the unit cost per provision
 
 
-def _upsert_add(model: type[models.Model], *, key_columns: Sequence[str], field: str, cells: dict) -> None:  # type: ignore[type-arg]
-    """Add each amount to its summary cell, creating missing cells: one statement.
+def _cell_key_order(key: tuple) -> tuple:  # type: ignore[type-arg]
+    """The services' lock order (line, team, provider, …), NULL as 0."""
+    return tuple(0 if part is None else part for part in key)
+
+
+def _upsert_add(
+    model: type[models.Model],
+    *,
+    key_columns: Sequence[str],
+    fields: Sequence[str],
+    cells: dict,  # type: ignore[type-arg]
+    nullable: Sequence[str] = ("team_id", "provider_id"),
+) -> None:
+    """Add each cell's amounts (one per column of `fields`) to its summary row, creating
+    missing rows: one statement.
 
     The conflict target is the expression index of the model's unique constraint
-    (`line, COALESCE(team, 0), COALESCE(provider, 0), …`), so it is the same cell that
-    `services._add_to_cell` finds; concurrent bookings add to it safely. Cells are sent in
-    the services' lock order (line, team, provider, month/household).
+    (`line, COALESCE(team, 0), COALESCE(provider, 0), …`; `nullable` names the coalesced
+    columns), so it is the same cell that `services._add_to_cell` finds; concurrent
+    bookings add to it safely. Cells are sent in the services' lock order.
     """
     if not cells:
         return
     q = connection.ops.quote_name
     table = q(model._meta.db_table)
-    target = ", ".join(f"COALESCE({q(c)}, 0)" if c in ("team_id", "provider_id") else q(c) for c in key_columns)
-    others = [f.column for f in model._meta.concrete_fields if f.column not in (*key_columns, field, "id")]
-    columns = ", ".join(q(c) for c in (*key_columns, field, *others))
-    row = "(" + ", ".join(["%s"] * (len(key_columns) + 1 + len(others))) + ")"
+    target = ", ".join(f"COALESCE({q(c)}, 0)" if c in nullable else q(c) for c in key_columns)
+    others = [f.column for f in model._meta.concrete_fields if f.column not in (*key_columns, *fields, "id")]
+    columns = ", ".join(q(c) for c in (*key_columns, *fields, *others))
+    row = "(" + ", ".join(["%s"] * (len(key_columns) + len(fields) + len(others))) + ")"
     params: list[Any] = []
-    for key in sorted(cells, key=_cell_order):
-        params.extend([*key, cells[key], *([ZERO] * len(others))])
-    value = q(field)
+    for key in sorted(cells, key=_cell_key_order):
+        params.extend([*key, *cells[key], *([ZERO] * len(others))])
+    updates = ", ".join(f"{q(f)} = {table}.{q(f)} + EXCLUDED.{q(f)}" for f in fields)
     # Only quoted table/column names of our models go into the text; all values are parameters.
     sql = (
         f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(cells))} "  # noqa: S608
-        f"ON CONFLICT ({target}) DO UPDATE SET {value} = {table}.{value} + EXCLUDED.{value}"
+        f"ON CONFLICT ({target}) DO UPDATE SET {updates}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -106,6 +120,7 @@ LEDGER_COLUMNS = (
     "kind",
     "amount",
     "volume",
+    "item_id",
     "source_kind",
     "source_id",
     "booked_at",
@@ -190,6 +205,7 @@ def actuals_book(
                 kind=kinds[a.source_id],
                 amount=value,
                 volume=a.volume,
+                item_id=a.item_id,
                 source_kind=source_kind,
                 source_id=a.source_id,
                 actor_id=actor.pk if actor is not None else None,
@@ -198,20 +214,32 @@ def actuals_book(
     if not entries:
         return []
     _insert_entries(entries)
-    rollup: dict[tuple, Decimal] = defaultdict(lambda: ZERO)  # type: ignore[type-arg]
-    spend: dict[tuple, Decimal] = defaultdict(lambda: ZERO)  # type: ignore[type-arg]
+    rollup: dict[tuple, list[Decimal]] = defaultdict(lambda: [ZERO])  # type: ignore[type-arg]
+    spend: dict[tuple, list[Decimal]] = defaultdict(lambda: [ZERO])  # type: ignore[type-arg]
+    unit: dict[tuple, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])  # type: ignore[type-arg]
     for e in entries:
-        rollup[(e.line_id, e.team_id, e.provider_id, e.month)] += e.amount
+        rollup[(e.line_id, e.team_id, e.provider_id, e.month)][0] += e.amount
         if e.household_id is not None:
-            spend[(e.line_id, e.team_id, e.provider_id, e.household_id)] += e.amount
+            spend[(e.line_id, e.team_id, e.provider_id, e.item_id, e.household_id)][0] += e.amount
+        if e.item_id is not None and e.volume is not None:
+            cell = unit[(e.line_id, e.team_id, e.provider_id, e.item_id, e.month)]
+            cell[0] += e.amount
+            cell[1] += e.volume
     _upsert_add(
-        MonthlyRollup, key_columns=["line_id", "team_id", "provider_id", "month"], field="realised", cells=rollup
+        MonthlyRollup, key_columns=["line_id", "team_id", "provider_id", "month"], fields=["realised"], cells=rollup
     )
     _upsert_add(
         HouseholdSpend,
-        key_columns=["line_id", "team_id", "provider_id", "household_id"],
-        field="realised",
+        key_columns=["line_id", "team_id", "provider_id", "item_id", "household_id"],
+        fields=["realised"],
         cells=spend,
+        nullable=("team_id", "provider_id", "item_id"),
+    )
+    _upsert_add(
+        UnitCostRollup,
+        key_columns=["line_id", "team_id", "provider_id", "item_id", "month"],
+        fields=["realised", "volume"],
+        cells=unit,
     )
     total = sum((e.amount for e in entries), ZERO)
     audit_write(

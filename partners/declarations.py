@@ -343,6 +343,7 @@ def declaration_receive(
                 volume=sign * row.volume,
                 source_id=row.pk,
                 correction=row.credit_of_id is not None,
+                item_id=a.item_id,
             )
         )
     actuals_book(actuals=actuals, source_kind=SOURCE_KIND, actor=None, organisation=organisation, client=client_id)
