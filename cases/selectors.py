@@ -370,8 +370,9 @@ def case_timeline(*, case: Case, limit: int = 50) -> list[TimelineItem]:
 
 
 def case_access_log(*, case: Case) -> QuerySet[AuditEvent]:
-    """All reads and writes of the case (by public id), newest first, actor joined."""
-    return AuditEvent.objects.filter(case_uuid=case.uuid).select_related("actor")
+    """All reads and writes of the case (by public id), newest first, actor and partner
+    organisation (API reads) joined."""
+    return AuditEvent.objects.filter(case_uuid=case.uuid).select_related("actor", "organisation")
 
 
 def team_caseload(*, user: User) -> tuple[QuerySet, CaseListing]:
