@@ -33,7 +33,7 @@ def household_context(*, request: HttpRequest, case: Case) -> dict[str, Any]:
     return {
         "members": list(selectors.case_members(case=case)),
         "network": list(selectors.household_network(household=case.household)),
-        "consents": list(selectors.case_consents(case=case)),
+        "consent_states": selectors.case_consent_states(case=case),
         "show_bsn": permissions.has_write_access(request.user, case),  # type: ignore[arg-type]
     }
 

@@ -267,6 +267,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(hour=2, minute=15),
     },
     "purge-form-submissions": {"task": "accounts.tasks.purge_form_submissions", "schedule": 6 * 3600.0},
+    # Monday morning: last week's overview of unusual access for every team leader (NEN 7513).
+    "unusual-access-weekly": {
+        "task": "cases.tasks.unusual_access_weekly",
+        "schedule": crontab(day_of_week="mon", hour=6, minute=30),
+    },
 }
 
 # Arrangements: the expert team's response deadline (working days; safety: the same day)
@@ -279,6 +284,10 @@ DISCLOSURE_MINIMUM = env.int("DISCLOSURE_MINIMUM", default=10)
 
 # Break-glass: emergency access to a case without a share, for this many hours.
 BREAK_GLASS_HOURS = env.int("BREAK_GLASS_HOURS", default=8)
+# The weekly overview of unusual access (cases/access_review.py) calls it a burst when one
+# user read at least ACCESS_BURST_CASES distinct cases within ACCESS_BURST_MINUTES minutes.
+ACCESS_BURST_CASES = env.int("ACCESS_BURST_CASES", default=20)
+ACCESS_BURST_MINUTES = env.int("ACCESS_BURST_MINUTES", default=10)
 
 # Blind index and field encryption keys for BSN (see docs/security.md).
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
