@@ -320,9 +320,16 @@ def consent_change(request: AuthenticatedHttpRequest, case: Case, consent_uuid: 
     current = selectors.case_consents(case=case).filter(uuid=consent_uuid).first()
     if current is None:
         raise Http404
+    result_url = section_url(case, "gezin")
+    latest = selectors.consent_latest(
+        member_id=current.member_id, organisation_id=current.organisation_id, purpose=current.purpose
+    )
+    if request.method == "GET" and latest is not None and latest.pk != current.pk:
+        # An older record (a link from before someone else's change): show the state in force.
+        messages.info(request, _("Deze toestemming is intussen gewijzigd. Hieronder staat de huidige stand."))
+        return redirect(result_url)
     give = not current.given
     form = forms.ConsentChangeForm(request.POST or None, initial={"method": current.method})
-    result_url = section_url(case, "gezin")
     if request.method == "POST" and form.is_valid():
         try:
             with form_submitted_once(form=form, user=request.user) as once:

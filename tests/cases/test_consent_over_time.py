@@ -190,3 +190,15 @@ def test_the_gezin_tab_reads_consent_states_in_constant_queries(client, setting,
             _give(regisseur, case, member, org, purpose=purpose)
     with django_assert_max_num_queries(len(few)):
         client.get(tab)
+
+
+def test_an_old_record_sends_the_user_to_the_state_in_force(client, setting):
+    _team, regisseur, case, member, berkel, _school = setting
+    first = _give(regisseur, case, member, berkel)
+    services.consent_change(
+        actor=regisseur, case=case, current=first, given=False, method="verbal", date=timezone.localdate()
+    )
+    client.force_login(regisseur)
+    response = client.get(reverse("cases:consent_change", args=[case.uuid, first.uuid]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cases:section", args=[case.uuid, "gezin"])
