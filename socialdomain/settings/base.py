@@ -299,7 +299,13 @@ DEFAULT_EXCEPTION_REPORTER_FILTER = "socialdomain.reporting.PersonalDataExceptio
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # PersonalDataFormatter masks anything that passes the BSN 11-test (socialdomain/logformat.py).
+    "formatters": {
+        "plain": {
+            "()": "socialdomain.logformat.PersonalDataFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {

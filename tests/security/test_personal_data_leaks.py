@@ -170,3 +170,20 @@ def test_our_code_uses_no_cache_keys_of_its_own():
                 if CACHE_CALL.search(line) or CACHE_IMPORT.search(line):
                     found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert found == [], found
+
+
+def test_the_log_formatter_masks_a_bsn_but_not_other_numbers(capsys):
+    import logging
+
+    from socialdomain.logformat import MASK, PersonalDataFormatter
+
+    formatter = PersonalDataFormatter("%(message)s")
+    record = logging.LogRecord(
+        "x", logging.ERROR, __file__, 1, "lookup %s failed (case %s)", (VALID_BSN, 123456789), None
+    )
+    text = formatter.format(record)
+    assert VALID_BSN not in text and MASK in text
+    assert "123456789" in text  # nine digits that fail the 11-test stay
+    assert record.getMessage().startswith(f"lookup {VALID_BSN}")  # the record itself is unchanged
+    handler = logging.getLogger().handlers[0]
+    assert isinstance(handler.formatter, PersonalDataFormatter)  # the configured console handler
