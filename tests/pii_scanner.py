@@ -14,6 +14,10 @@ test run"). During the whole session:
   those of at least `MIN_NAME_LENGTH` characters, so "Ali" or "Bo" do not match words in
   ordinary log lines) and BSN.
 
+Names that are also words of the application's own log lines cannot be told apart from
+them and are not searched for: HTTP method names ("Method Not Allowed (POST): …") and the
+literal segments of our URL patterns ("Not Found: /dossiers/…/advies/"), see `stop_words`.
+
 At the end every captured text is searched for every recorded name and BSN (whole words,
 case-insensitive). A hit fails the run: the exit status becomes 1 and the terminal summary
 lists each leak with where it was seen. With xdist each worker checks its own captures and
@@ -63,7 +67,9 @@ class LeakScanner:
             self.texts.setdefault(text, where)
 
     def findings(self) -> list[str]:
-        terms = sorted(self.names | self.bsns, key=len, reverse=True)
+        stop = stop_words()
+        names = {n for n in self.names if n.lower() not in stop}
+        terms = sorted(names | self.bsns, key=len, reverse=True)
         if not terms or not self.texts:
             return []
         pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(t) for t in terms) + r")(?!\w)", re.IGNORECASE)
@@ -74,6 +80,26 @@ class LeakScanner:
                 kind = "BSN" if match.group(1) in self.bsns else "naam"
                 found.append(f"{where}: {kind} {match.group(1)!r} in {text[:300]!r}")
         return found
+
+
+HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options")
+
+
+def stop_words() -> set[str]:
+    """HTTP methods and every literal word of the URL map (lower case): they appear in
+    Django's request log lines as part of the path, not as anybody's name."""
+    from django.urls import URLResolver, get_resolver
+
+    words = set(HTTP_METHODS)
+
+    def walk(patterns: list[Any]) -> None:
+        for entry in patterns:
+            words.update(w.lower() for w in re.findall(r"[A-Za-z]+", str(entry.pattern)))
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns)
+
+    walk(get_resolver().url_patterns)
+    return words
 
 
 class _CaptureHandler(logging.Handler):

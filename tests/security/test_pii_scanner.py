@@ -54,3 +54,9 @@ def test_the_scanner_ignores_ids_short_names_and_words_inside_words(scanner):
     person = PersonFactory(first_name="Bo", last_name="Smit", bsn=BSN)
     logging.getLogger("cases").info("person %s saved, case 2026-0001, %s", person.pk, "Smitsweg 1111222333")
     assert scanner.findings() == []
+
+
+def test_a_name_that_is_also_a_route_word_or_http_method_is_not_a_leak(scanner):
+    PersonFactory(first_name="Post", last_name="Advies")
+    logging.getLogger("django.request").warning("Method Not Allowed (POST): /dossiers/x/advies/")
+    assert scanner.findings() == []
