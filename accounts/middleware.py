@@ -63,7 +63,7 @@ class OTPRequiredMiddleware:
         if not otp_required(request):
             return None
         target = "otp_verify" if user_has_otp_device(user=user) else "otp_setup"
-        url = f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}"
+        url = f"{reverse(target)}?{urlencode({'next': request.path})}"
         if getattr(request, "htmx", False):
             # An htmx request would swap the verify page into a fragment; navigate instead.
             return HttpResponse(headers={"HX-Redirect": url})

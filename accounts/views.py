@@ -13,7 +13,6 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -23,6 +22,7 @@ from qrcode.image.svg import SvgPathFillImage
 
 from socialdomain.health import broker_state
 from socialdomain.http import AuthenticatedHttpRequest, HtmxAuthenticatedHttpRequest
+from socialdomain.redirects import safe_next_path
 from socialdomain.registry import WorklistItem, WorklistRow, worklist_items
 
 from . import services
@@ -94,13 +94,10 @@ def health(request: HttpRequest) -> JsonResponse:
 
 
 def _next_url(request: HttpRequest) -> str:
-    """The `next` parameter if it points into this site, else the home page."""
+    """The path of the `next` parameter if it points into this site (never its query
+    string: `socialdomain.redirects`), else the home page."""
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return reverse("home")
+    return safe_next_path(candidate, request=request) or reverse("home")
 
 
 def _with_next(url_name: str, request: HttpRequest) -> str:
@@ -123,6 +120,10 @@ class LoginView(auth_views.LoginView):
     """Password login; a user with a second factor is then asked for it (see middleware)."""
 
     redirect_authenticated_user = True
+
+    def get_redirect_url(self) -> str:
+        """Django's checked `next`, reduced to its path (no query string, see socialdomain.redirects)."""
+        return safe_next_path(super().get_redirect_url(), request=self.request) or ""
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()

@@ -43,6 +43,12 @@ def lapsed_case_ids(user: User) -> QuerySet:
     return mine.filter(_lapsed(now)).exclude(case_id__in=live).values("case_id")
 
 
+def live_access(user: User, case: Case) -> QuerySet:
+    """The user's live escalation access to this case (non-empty while it gives access)."""
+    now = timezone.now()
+    return ExpertAccess.objects.filter(user_id=user.pk, case_id=case.pk, revoked_at__isnull=True).exclude(_lapsed(now))
+
+
 def grant_notes(case: Case) -> dict[int, tuple[str, bool]]:
     """For "Wie heeft toegang": {expert id: (note, lapsed)} of this case's unrevoked accesses."""
     now = timezone.now()

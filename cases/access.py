@@ -26,13 +26,18 @@ from functools import wraps
 from typing import Any
 from uuid import UUID
 
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 
-from accounts.models import User
+from accounts.constants import Role
+from accounts.models import Membership, User
+from audit.models import AccessGround
 from socialdomain.audit import audit_read
+from socialdomain.authz import permission_id
 
-from . import breakglass, selectors
-from .models import Case
+from . import permissions, selectors
+from .models import BreakGlassAccess, Case, CaseGroupObjectPermission, CaseUserObjectPermission
 
 READ_PURPOSE = "casusregie"
 BREAK_GLASS_PURPOSE = "noodtoegang"
@@ -46,6 +51,7 @@ class CaseAccess:
 
     case: Case
     break_glass_until: datetime | None
+    ground: str = AccessGround.REGISSEUR
 
     @property
     def via_break_glass(self) -> bool:
@@ -59,6 +65,71 @@ def _fetch(*, user: User, uuid: UUID | str, write: bool) -> Case:
         raise Http404 from None
 
 
+@dataclass(frozen=True)
+class _Reach:
+    ground: str
+    break_glass_id: int | None
+    break_glass_until: datetime | None
+
+
+def _reach(*, user: User, case: Case) -> _Reach:
+    """On what ground (NEN 7513) the user reaches this case, and their running break-glass
+    access, in **one** query: every branch of `permissions.visible_case_ids` becomes an
+    `EXISTS` (or a subquery) on the case's own row, so the ground costs nothing beyond the
+    break-glass lookup the access log always needed.
+
+    The first that holds wins: regisseur, break-glass, a registered live grant (the expert
+    team's escalation access), team leader of the case's team, a personal share, a share
+    with the case's own team (`team`), a share with another team (`share`).
+    """
+    now = timezone.now()
+    view = permission_id(Case, permissions.VIEW)
+    user_groups = User.groups.through.objects.filter(user_id=user.pk).values("group_id")
+    running = BreakGlassAccess.objects.filter(
+        user_id=user.pk, case_id=OuterRef("pk"), revoked_at__isnull=True, expires_at__gt=now
+    ).order_by("-expires_at")
+    group_grants = CaseGroupObjectPermission.objects.filter(
+        content_object_id=OuterRef("pk"), permission_id=view, group_id__in=user_groups
+    )
+    annotations: dict[str, Any] = {
+        "bg_id": Subquery(running.values("pk")[:1]),
+        "bg_until": Subquery(running.values("expires_at")[:1]),
+        "personal": Exists(
+            CaseUserObjectPermission.objects.filter(
+                content_object_id=OuterRef("pk"), user_id=user.pk, permission_id=view
+            )
+        ),
+        "own_team": Exists(group_grants.filter(group__team__id=OuterRef("team_id"))),
+        "other_team": Exists(group_grants.exclude(group__team__id=OuterRef("team_id"))),
+    }
+    if Role.TEAMLEIDER in user.roles:  # cached per request; most users lead no team
+        annotations["leader"] = Exists(
+            Membership.objects.filter(user_id=user.pk, role=Role.TEAMLEIDER, team_id=OuterRef("team_id"))
+        )
+    sources = permissions.live_grant_sources()
+    for index, (_ground, source) in enumerate(sources):
+        annotations[f"live_{index}"] = Exists(source(user, case))
+    row = Case.objects.filter(pk=case.pk).annotate(**annotations).values(*annotations).get()
+    ground: str
+    if case.regisseur_id == user.pk:
+        ground = AccessGround.REGISSEUR
+    elif row["bg_id"] is not None:
+        ground = AccessGround.BREAK_GLASS
+    elif live := next((g for i, (g, _s) in enumerate(sources) if row[f"live_{i}"]), None):
+        ground = live
+    elif row.get("leader"):
+        ground = AccessGround.TEAM_LEADER
+    elif row["personal"]:
+        ground = AccessGround.SHARE
+    elif row["own_team"]:
+        ground = AccessGround.TEAM
+    else:
+        # A share with another team; also the (theoretical) case of a grant that changed
+        # between the fetch and this lookup: the user reached the case through a share.
+        ground = AccessGround.SHARE
+    return _Reach(ground=ground, break_glass_id=row["bg_id"], break_glass_until=row["bg_until"])
+
+
 def _log_read(*, request: HttpRequest, case: Case) -> CaseAccess:
     # Exactly one entry per request and case, even when a view that went through the
     # decorator also calls `case_get_and_log_read` (or two decorators are stacked).
@@ -66,17 +137,18 @@ def _log_read(*, request: HttpRequest, case: Case) -> CaseAccess:
     if case.pk in logged:
         return logged[case.pk]
     user: User = request.user  # type: ignore[assignment]
-    emergency = breakglass.break_glass_access_for(user=user, case=case)
+    reach = _reach(user=user, case=case)
     match = getattr(request, "resolver_match", None)
     audit_read(
         actor=user,
         obj=case,
         case_uuid=case.uuid,
         view=match.view_name if match else "",
-        purpose=f"{BREAK_GLASS_PURPOSE} #{emergency.pk}" if emergency else READ_PURPOSE,
-        flagged=emergency is not None,
+        purpose=f"{BREAK_GLASS_PURPOSE} #{reach.break_glass_id}" if reach.break_glass_id else READ_PURPOSE,
+        flagged=reach.break_glass_id is not None,
+        ground=reach.ground,
     )
-    access = CaseAccess(case=case, break_glass_until=emergency.expires_at if emergency else None)
+    access = CaseAccess(case=case, break_glass_until=reach.break_glass_until, ground=reach.ground)
     logged[case.pk] = access
     return access
 
@@ -85,7 +157,7 @@ def case_get_and_log_read(*, request: HttpRequest, uuid: UUID | str, write: bool
     """The case if the user may read (or write) it, with its read written; `Http404` otherwise.
 
     For views that cannot use the decorator (a case found by another key). One indexed
-    lookup for the case, one for break-glass, one insert for the log entry.
+    lookup for the case, one for the ground (and break-glass), one insert for the log entry.
     """
     case = _fetch(user=request.user, uuid=uuid, write=write)  # type: ignore[arg-type]
     access = _log_read(request=request, case=case)

@@ -22,6 +22,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import AccessGround
 from socialdomain.audit import audit_read
 from socialdomain.forms import LabelledInlineMixin, PlaceholderAdminMixin
 
@@ -103,5 +104,11 @@ class CaseAdmin(CaseScopedAdmin):
         response = super().change_view(request, object_id, form_url, extra_context)
         obj = self.get_object(request, object_id)  # the 404 above already ruled out "not visible"
         if obj is not None:
-            audit_read(actor=request.user, obj=obj, case_uuid=obj.uuid, view="admin:cases_case_change")
+            audit_read(
+                actor=request.user,
+                obj=obj,
+                case_uuid=obj.uuid,
+                view="admin:cases_case_change",
+                ground=AccessGround.ADMINISTRATION,
+            )
         return response

@@ -148,7 +148,7 @@ def seed() -> None:
             services.note_add(actor=actor, case=case, text=text)
         if spec["consent"]:
             purpose, org_name = spec["consent"]
-            services.consent_record(
+            consent = services.consent_record(
                 actor=actor,
                 case=case,
                 member=case.household.members.earliest("id"),
@@ -157,5 +157,15 @@ def seed() -> None:
                 method=ConsentMethod.WRITTEN,
                 organisation=Organisation.objects.filter(name=org_name).first() if org_name else None,
             )
+            if purpose == ConsentPurpose.SCHOOL:
+                # Consent over time: the school consent was withdrawn by phone (its history shows both).
+                services.consent_change(
+                    actor=actor,
+                    case=case,
+                    current=consent,
+                    given=False,
+                    method=ConsentMethod.VERBAL,
+                    date=consent.date,
+                )
         for username, access in spec["shares"]:
             services.case_share(actor=actor, case=case, user=users[username], access=access)

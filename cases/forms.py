@@ -182,6 +182,21 @@ class ConsentForm(InputPolicyMixin, FormTokenMixin, Form):
         return value
 
 
+class ConsentChangeForm(InputPolicyMixin, FormTokenMixin, Form):
+    """Withdraw or give again one consent: how the household said so, and when."""
+
+    method = forms.ChoiceField(label=_("Hoe"), choices=ConsentMethod.choices)
+    date = forms.DateField(
+        label=_("Datum"), widget=DATE_WIDGET, initial=timezone.localdate, validators=[validators.PAST_EVENT_DATE]
+    )
+
+    def clean_date(self) -> datetime.date:
+        value = self.cleaned_data["date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("De datum ligt in de toekomst."))
+        return value
+
+
 class ShareForm(InputPolicyMixin, Form):
     user = forms.ModelChoiceField(label=_("Collega"), queryset=User.objects.none(), required=False)
     team = forms.ModelChoiceField(

@@ -359,3 +359,30 @@ class BreakGlassAccess(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class UnusualAccessReport(models.Model):
+    """The weekly overview of unusual access in one team, for its team leaders (NEN 7513).
+
+    One row per team and week (`week_start`, a Monday): the weekly task creates it once and
+    notifies the team leaders once, so running it twice changes nothing. `findings` holds ids,
+    counts and times only (staff user ids, case ids, break-glass access ids), never a name,
+    BSN or any case content; the page renders staff names and case numbers from the ids.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="+", verbose_name=_("team"))
+    week_start = models.DateField(_("week vanaf"))
+    findings = models.JSONField(_("bevindingen"), default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("overzicht ongebruikelijke toegang")
+        verbose_name_plural = _("overzichten ongebruikelijke toegang")
+        ordering = ["-week_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "week_start"], name="unusual_access_one_per_team_week"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Toegangsoverzicht')} #{self.pk}"

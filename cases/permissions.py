@@ -79,6 +79,23 @@ def grant_notes(case: Case) -> dict[int, tuple[str, bool]]:
     return notes
 
 
+# For the access log (NEN 7513 ground of a read): a source may also say that a user reaches
+# one case through it now, as a queryset that is non-empty when so (used in `Exists`, so
+# the ground costs no query of its own: `cases.access` folds it into one lookup).
+LiveGrant = Callable[[User, Case], QuerySet]
+_live_grant_sources: list[tuple[str, LiveGrant]] = []
+
+
+def register_live_grant(ground: str, source: LiveGrant) -> None:
+    """Register `source(user, case)` for the access ground `ground` (an `AccessGround` value)."""
+    if (ground, source) not in _live_grant_sources:
+        _live_grant_sources.append((ground, source))
+
+
+def live_grant_sources() -> list[tuple[str, LiveGrant]]:
+    return list(_live_grant_sources)
+
+
 # --- end of time-limited grants ------------------------------------------------------
 
 

@@ -36,7 +36,7 @@ def household_context(*, request: HttpRequest, case: Case) -> dict[str, Any]:
         # AVG art. 18: shown on the tab so that whoever works on the case knows (no extra query).
         "any_restricted": any(m.person.processing_restricted for m in members),
         "network": list(selectors.household_network(household=case.household)),
-        "consents": list(selectors.case_consents(case=case)),
+        "consent_states": selectors.case_consent_states(case=case),
         "show_bsn": permissions.has_write_access(request.user, case),  # type: ignore[arg-type]
     }
 

@@ -326,6 +326,55 @@ def case_consents(*, case: Case) -> QuerySet[Consent]:
     )
 
 
+@dataclass(frozen=True)
+class ConsentState:
+    """One member x organisation x purpose: the record in force now and every change before it."""
+
+    current: Consent
+    history: list[Consent]  # newest first, `current` included
+
+    @property
+    def given(self) -> bool:
+        return self.current.given
+
+
+def _consent_order(consent: Consent) -> tuple:
+    # The same order as `consent_in_force`: latest date, then latest recorded, then id.
+    return (consent.date, consent.recorded_at, consent.pk)
+
+
+def case_consent_states(*, case: Case) -> list[ConsentState]:
+    """The consents of the case's household per member x organisation x purpose, with the
+    state in force (the latest record, exactly what `consent_in_force` reads) and its
+    history. One query (`case_consents`), grouped here; ordered by member, purpose, organisation.
+    """
+    series: dict[tuple, list[Consent]] = {}
+    for consent in case_consents(case=case):
+        series.setdefault((consent.member_id, consent.organisation_id, consent.purpose), []).append(consent)
+    states = []
+    for records in series.values():
+        records.sort(key=_consent_order, reverse=True)
+        states.append(ConsentState(current=records[0], history=records))
+    return sorted(
+        states,
+        key=lambda s: (
+            s.current.member.person.full_name,
+            s.current.get_purpose_display(),
+            s.current.organisation.name if s.current.organisation else "",
+        ),
+    )
+
+
+def consent_latest(*, member_id: int, organisation_id: int | None, purpose: str) -> Consent | None:
+    """The record in force for one member x organisation x purpose (same order as `consent_in_force`)."""
+    by_org = {"organisation_id": organisation_id} if organisation_id is not None else {"organisation__isnull": True}
+    return (
+        Consent.objects.filter(member_id=member_id, purpose=purpose, **by_org)
+        .order_by("-date", "-recorded_at", "-id")
+        .first()
+    )
+
+
 def consent_in_force(*, member_ids: Iterable[int], organisation_id: int, purpose: str) -> set[int]:
     """The members (of `member_ids`) whose consent for `purpose` with this organisation is
     given *now*: the latest record per member wins (a withdrawal is a newer row with
@@ -371,7 +420,8 @@ def case_timeline(*, case: Case, limit: int = 50) -> list[TimelineItem]:
 
 
 def case_access_log(*, case: Case) -> QuerySet[AuditEvent]:
-    """All reads and writes of the case (by public id), newest first, actor joined."""
+    """All reads and writes of the case (by public id), newest first, actor and partner
+    organisation (API reads) joined."""
     return AuditEvent.objects.filter(case_uuid=case.uuid).select_related("actor", "organisation")
 
 

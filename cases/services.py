@@ -18,7 +18,7 @@ from accounts.services import notification_send
 from socialdomain import authz
 from socialdomain.audit import audit_write, changes_between
 
-from . import permissions
+from . import permissions, selectors
 from .bsn import clean_bsn
 from .constants import Access, CaseStatus, Line, RegisseurChangeReason
 from .models import (
@@ -421,6 +421,65 @@ def consent_record(
         obj=consent,
         case_uuid=case.uuid,
         changes={"purpose": [None, purpose], "given": [None, given]},
+    )
+    return consent
+
+
+@transaction.atomic
+def consent_change(
+    *, actor: User, case: Case, current: Consent, given: bool, method: str, date: datetime.date
+) -> Consent:
+    """Withdraw (`given=False`) or give again (`given=True`) one member's consent for one
+    organisation and purpose: a new record, the old ones stay as its history.
+
+    `current` is the record the user saw as in force. Refused with a Dutch ValidationError
+    when another change came first (`current` is no longer the latest: no lost update), when
+    the consent already is in that state, or when `date` lies before the record in force
+    (the latest date wins in `selectors.consent_in_force`, so an earlier date would not
+    change what every check reads). Raises PermissionDenied without write access.
+    """
+    if not permissions.can_write(actor, case):
+        raise PermissionDenied
+    member = HouseholdMember.objects.select_for_update().get(pk=current.member_id)  # serialise changes
+    if member.household_id != case.household_id:
+        raise ValidationError({"member": _("Deze persoon hoort niet bij dit huishouden.")})
+    latest = selectors.consent_latest(
+        member_id=member.pk, organisation_id=current.organisation_id, purpose=current.purpose
+    )
+    if latest is None or latest.pk != current.pk:
+        raise ValidationError(
+            _("Deze toestemming is intussen gewijzigd. Bekijk de huidige stand en probeer het opnieuw."), code="stale"
+        )
+    if latest.given == given:
+        message = _("De toestemming is al gegeven.") if given else _("De toestemming is al ingetrokken.")
+        raise ValidationError(message, code="unchanged")
+    if date < latest.date:
+        raise ValidationError(
+            {"date": _("De datum ligt vóór de huidige stand (%(date)s).") % {"date": latest.date.strftime("%d-%m-%Y")}},
+            code="before_current",
+        )
+    consent = Consent(
+        member=member,
+        purpose=current.purpose,
+        organisation_id=current.organisation_id,
+        given=given,
+        method=method,
+        date=date,
+        recorded_by=actor,
+    )
+    consent.full_clean()
+    consent.save()
+    audit_write(
+        actor=actor,
+        action="consent_regive" if given else "consent_withdraw",
+        obj=consent,
+        case_uuid=case.uuid,
+        changes={
+            "given": [latest.given, given],
+            "purpose": [None, current.purpose],
+            "organisation": [None, current.organisation_id],
+            "previous": [None, str(latest.uuid)],
+        },
     )
     return consent
 

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import breakglass
+from . import access_review, breakglass
 
 
 @shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
@@ -15,3 +15,10 @@ def revoke_expired_break_glass() -> int:
 def notify_break_glass(access_id: int) -> bool:
     """Report a break-glass access to the team leader(s), once."""
     return breakglass.break_glass_notify(access_id=access_id)
+
+
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+def unusual_access_weekly() -> int:
+    """Periodic (beat, Monday morning): last week's overview of unusual access per team,
+    told to its team leaders once (one report row per team and week)."""
+    return access_review.unusual_access_weekly()

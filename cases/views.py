@@ -7,8 +7,10 @@ access log before the view runs (tests/security/test_read_log_structural.py walk
 map to prove it).
 """
 
+import datetime
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
@@ -31,9 +33,10 @@ from socialdomain.forms import (
 )
 from socialdomain.http import AuthenticatedHttpRequest, HtmxAuthenticatedHttpRequest
 
+from . import access_review as access_review_module
 from . import forms, permissions, selectors, services
 from .access import case_view
-from .models import Case
+from .models import Case, UnusualAccessReport
 
 PAGE_SIZE = 25
 DEFAULT_SECTION = "overzicht"
@@ -307,6 +310,65 @@ def consent_add(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@case_view(write=True)
+def consent_change(request: AuthenticatedHttpRequest, case: Case, consent_uuid: UUID) -> HttpResponse:
+    """Withdraw a consent in force, or give a withdrawn one again ("intrekken" / "opnieuw geven").
+
+    `consent_uuid` is the record the user saw as in force; the service refuses when it no
+    longer is (someone else changed it first), so the page never overwrites a newer state.
+    """
+    current = selectors.case_consents(case=case).filter(uuid=consent_uuid).first()
+    if current is None:
+        raise Http404
+    result_url = section_url(case, "gezin")
+    latest = selectors.consent_latest(
+        member_id=current.member_id, organisation_id=current.organisation_id, purpose=current.purpose
+    )
+    if request.method == "GET" and latest is not None and latest.pk != current.pk:
+        # An older record (a link from before someone else's change): show the state in force.
+        messages.info(request, _("Deze toestemming is intussen gewijzigd. Hieronder staat de huidige stand."))
+        return redirect(result_url)
+    give = not current.given
+    form = forms.ConsentChangeForm(request.POST or None, initial={"method": current.method})
+    if request.method == "POST" and form.is_valid():
+        try:
+            with form_submitted_once(form=form, user=request.user) as once:
+                services.consent_change(
+                    actor=request.user, case=case, current=current, given=give, **_without_token(form)
+                )
+                once.result_url = result_url
+        except DuplicateSubmission as dup:
+            messages.info(request, ALREADY_SAVED)
+            return redirect(dup.result_url)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("De toestemming is opnieuw gegeven.") if give else _("De toestemming is ingetrokken.")
+            )
+            return redirect(result_url)
+    values = {
+        "name": current.member.person.full_name,
+        "purpose": current.get_purpose_display(),
+        "organisation": current.organisation or _("geen organisatie"),
+    }
+    if give:
+        title = _("Toestemming opnieuw geven")
+        intro = _("%(name)s geeft opnieuw toestemming voor: %(purpose)s (%(organisation)s).") % values
+    else:
+        title = _("Toestemming intrekken")
+        intro = (
+            _(
+                "%(name)s trekt de toestemming in voor: %(purpose)s (%(organisation)s). "
+                "Vanaf nu deelt het systeem hiervoor niets meer met deze organisatie."
+            )
+            % values
+        )
+    context = {"form": form, "title": title, "case": case, "intro": intro, "submit_label": title}
+    return render(request, "cases/form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
 @case_view(allow=permissions.can_share)
 def case_share(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     colleagues = selectors.colleagues_for_sharing(case=case, actor=request.user)
@@ -407,3 +469,26 @@ def note_add(request: HtmxAuthenticatedHttpRequest, case: Case) -> HttpResponse:
 def access_log(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     page = Paginator(selectors.case_access_log(case=case), 50).get_page(request.GET.get("pagina"))
     return render(request, "cases/access_log.html", {"case": case, "page": page, "query": ""})
+
+
+@require_safe
+def access_review(request: AuthenticatedHttpRequest, uuid: UUID) -> HttpResponse:
+    """The weekly overview of unusual access, for the team leaders of its team (404 otherwise).
+
+    Staff names, case numbers of break-glass uses, counts and times; no case content
+    (cases/access_review.py).
+    """
+    try:
+        report = access_review_module.unusual_access_report_get_for_user(user=request.user, uuid=uuid)
+    except UnusualAccessReport.DoesNotExist:
+        raise Http404 from None
+    _start, end = access_review_module.week_bounds(report.week_start)
+    context = {
+        "report": report,
+        "rows": access_review_module.report_rows(report),
+        "week": report.week_start.isocalendar().week,
+        "week_end": (end - datetime.timedelta(days=1)).date(),
+        "burst_cases": settings.ACCESS_BURST_CASES,
+        "burst_minutes": settings.ACCESS_BURST_MINUTES,
+    }
+    return render(request, "cases/access_review.html", context)

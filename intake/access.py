@@ -26,6 +26,7 @@ from uuid import UUID
 from django.http import Http404, HttpRequest, HttpResponse
 
 from accounts.models import User
+from audit.models import AccessGround
 from cases.access import case_get_and_log_read
 from socialdomain.audit import audit_read
 
@@ -64,6 +65,8 @@ def _signal_log_read(*, request: HttpRequest, signal: Signal) -> None:
         case_uuid=None,
         view=match.view_name if match else "",
         purpose=SIGNAL_READ_PURPOSE,
+        # An unlinked signal is visible only to casework members of its receiving team.
+        ground=AccessGround.TEAM,
     )
 
 

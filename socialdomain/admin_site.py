@@ -33,6 +33,22 @@ class NotFoundForMissingMixin:
 
 
 class BeheerAdminSite(admin.AdminSite):
+    def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        """The admin login keeps only the path of `next` (socialdomain.redirects)."""
+        from socialdomain.redirects import NEXT, safe_next_path
+
+        for data in ("GET", "POST"):
+            query = getattr(request, data)
+            if NEXT in query:
+                query = query.copy()
+                path = safe_next_path(query[NEXT], request=request)
+                if path:
+                    query[NEXT] = path
+                else:
+                    del query[NEXT]  # the admin index, as without a `next`
+                setattr(request, data, query)
+        return super().login(request, extra_context)
+
     def admin_view(self, view: Callable[..., Any], cacheable: bool = False) -> Any:  # type: ignore[override]
         @wraps(view)
         def not_found_for_forbidden(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from django.db import models
 
-from audit.models import AuditEvent, EventKind
+from audit.models import AccessGround, AuditEvent, EventKind
 
 # Field names whose values are never written to the log, only the fact that they changed.
 SENSITIVE = frozenset({"bsn", "bsn_encrypted", "bsn_index", "password", "text", "note", "question"})
@@ -80,14 +80,21 @@ def audit_read(
     obj: models.Model,
     case_uuid: UUID | None,
     view: str,
+    ground: str,
     purpose: str = "",
     flagged: bool = False,
-    ground: str = "",
     organisation: Any = None,
     client: str = "",
 ) -> AuditEvent:
-    """`ground` is an `audit.models.AccessGround` value (NEN 7513); API reads pass the
-    partner `organisation` and the OAuth `client` id, with `actor` None."""
+    """Write one read of case content.
+
+    `ground` is required: the `audit.models.AccessGround` on which the record was reached
+    (NEN 7513: every access says on what ground); anything else raises `ValueError`, so no
+    read can be logged without one. API reads pass the partner `organisation` and the OAuth
+    `client` id, with `actor` None.
+    """
+    if ground not in AccessGround.values:
+        raise ValueError(f"audit_read needs an AccessGround, got {ground!r}")
     return _record(
         actor=actor,
         obj=obj,

@@ -9,7 +9,9 @@ from django.conf import settings
 
 from tests.accounts.factories import MembershipFactory, TeamFactory, UserFactory
 
-pytest_plugins = ["tests.browser.fixtures"]
+# tests.pii_scanner fails the run when a test person's name or BSN shows up in a log line or a
+# Celery payload (issue 16; docs/security.md).
+pytest_plugins = ["tests.browser.fixtures", "tests.pii_scanner"]
 
 
 def pytest_configure(config: pytest.Config) -> None:

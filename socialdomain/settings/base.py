@@ -64,6 +64,8 @@ MIDDLEWARE = [
     # The partner API's `API-Version` header on every /api/v1/ answer (NLGov API design rules).
     "partners.api.middleware.ApiVersionMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside everything that redirects to the login page: `?next=` keeps only the path.
+    "socialdomain.redirects.NextPathOnlyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -302,6 +304,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "subjectaccess.tasks.expire_subject_access_exports",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Monday morning: last week's overview of unusual access for every team leader (NEN 7513).
+    "unusual-access-weekly": {
+        "task": "cases.tasks.unusual_access_weekly",
+        "schedule": crontab(day_of_week="mon", hour=6, minute=30),
+    },
 }
 
 # Retention: records removed per batch (each batch is one transaction; docs/retention.md).
@@ -317,6 +324,10 @@ DISCLOSURE_MINIMUM = env.int("DISCLOSURE_MINIMUM", default=10)
 
 # Break-glass: emergency access to a case without a share, for this many hours.
 BREAK_GLASS_HOURS = env.int("BREAK_GLASS_HOURS", default=8)
+# The weekly overview of unusual access (cases/access_review.py) calls it a burst when one
+# user read at least ACCESS_BURST_CASES distinct cases within ACCESS_BURST_MINUTES minutes.
+ACCESS_BURST_CASES = env.int("ACCESS_BURST_CASES", default=20)
+ACCESS_BURST_MINUTES = env.int("ACCESS_BURST_MINUTES", default=10)
 
 # Blind index and field encryption keys for BSN (see docs/security.md).
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
@@ -328,7 +339,13 @@ DEFAULT_EXCEPTION_REPORTER_FILTER = "socialdomain.reporting.PersonalDataExceptio
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # PersonalDataFormatter masks anything that passes the BSN 11-test (socialdomain/logformat.py).
+    "formatters": {
+        "plain": {
+            "()": "socialdomain.logformat.PersonalDataFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {

@@ -2,6 +2,7 @@
 title is Dutch and the page's own, no Django placeholder or internal code is on screen,
 and the header keeps one height whatever the menu holds."""
 
+import datetime
 from io import StringIO
 
 import pytest
@@ -22,7 +23,9 @@ def demo_pages() -> dict[str, list[str]]:
     from accounts.models import Membership, Organisation, Team, User
     from arrangements.models import Arrangement, CatalogueItem, Escalation, Mandate, Tariff
     from budget.models import Budget, LedgerEntry, Reallocation
+    from cases import access_review
     from cases.models import Case
+    from cases.selectors import case_consent_states
     from intake import services as intake_services
     from intake.models import DomainAgeBand, Gesprek, Signal
     from plan import services as plan_services
@@ -37,6 +40,11 @@ def demo_pages() -> dict[str, list[str]]:
     final = Gesprek.objects.filter(status="final").first()
     signal = Signal.objects.filter(team__memberships__user=regisseur).first()
     team = Team.objects.get(name="Sociaal wijkteam Lochem")
+    # The team leader's weekly overview of unusual access (cases/access_review.py), this week's.
+    report, _created = access_review.unusual_access_report_create(
+        team=team, week_start=access_review.last_week_start() + datetime.timedelta(days=7)
+    )
+    review = f"/dossiers/toegangsoverzicht/{report.uuid}/"
     c = f"/dossiers/{case.uuid}/"
     regisseur_pages = [
         "/",
@@ -47,6 +55,7 @@ def demo_pages() -> dict[str, list[str]]:
         f"{c}gezinsleden/nieuw/",
         f"{c}netwerk/nieuw/",
         f"{c}toestemmingen/nieuw/",
+        *[f"{c}toestemmingen/{s.current.uuid}/" for s in case_consent_states(case=case)],
         f"{c}delen/",
         f"{c}sluiten/",
         "/aanmeldingen/",
@@ -167,7 +176,7 @@ def demo_pages() -> dict[str, list[str]]:
     assert Membership.objects.exists()
     return {
         "regisseur": regisseur_pages,
-        "teamleider": ["/", "/dossiers/team/", "/aanmeldingen/", c, f"{c}regisseur/", approval_url],
+        "teamleider": ["/", "/dossiers/team/", "/aanmeldingen/", c, f"{c}regisseur/", approval_url, review],
         "expert": expert_pages,
         "controller": controller_pages,
         "beheerder": staff_pages,

@@ -55,6 +55,11 @@ _PARTNER_API = (
 
 # Routes with a UUID keyword in our apps that show no case content. Each needs a reason.
 NOT_CASE_BOUND: dict[str, str] = {
+    "cases:access_review": (
+        "The UUID is a weekly overview of unusual access (one per team and week): staff names, "
+        "break-glass case numbers, counts and times, no case content; the team leaders of its team "
+        "only, 404 for everyone else (tests/cases/test_access_review.py)."
+    ),
     "budget:detail": (
         "The UUID is a budget's (one per municipality and year): amounts per law, team and provider, "
         "no case content; controllers of that municipality only, 404 for everyone else (tests/budget/test_views.py)."
@@ -280,6 +285,15 @@ class Sample:
 
 def _case(w: World) -> dict[str, Any]:
     return {"uuid": w.case.uuid}
+
+
+def _consent(w: World) -> dict[str, Any]:
+    """A consent in force of the case's first member (the sample withdraws it)."""
+    if "consent" not in w.extra:
+        w.extra["consent"] = case_services.consent_record(
+            actor=w.regisseur, case=w.case, member=_member(w), purpose="gp", given=True, method="verbal"
+        )
+    return {"uuid": w.case.uuid, "consent_uuid": w.extra["consent"].uuid}
 
 
 def _member(w: World) -> Any:
@@ -524,6 +538,7 @@ SAMPLES: dict[str, Sample] = {
     "cases:member_edit": Sample(lambda w: {"uuid": w.case.uuid, "person_uuid": w.member_person_uuid}),
     "cases:network_add": Sample(_case),
     "cases:consent_add": Sample(_case),
+    "cases:consent_change": Sample(_consent),
     "cases:share": Sample(_case),
     "cases:unshare": Sample(_case, data=lambda w: {"kind": "user", "principal": str(w.colleague.pk)}),
     "cases:reassign": Sample(_case, user="teamleider"),
