@@ -122,6 +122,8 @@ def audit_read_many(
     API logs every record it returned without a query per row. No actor (a system read)."""
     events = []
     for obj, case_uuid, ground in reads:
+        if ground not in AccessGround.values:
+            raise ValueError(f"audit_read_many needs an AccessGround, got {ground!r}")
         target_type, target_id = _target(obj)
         events.append(
             AuditEvent(

@@ -18,7 +18,7 @@ from accounts.constants import Role
 from audit.models import AccessGround, AuditEvent, EventKind
 from cases import breakglass, services
 from cases.constants import Access
-from socialdomain.audit import audit_read
+from socialdomain.audit import audit_read, audit_read_many
 from tests.accounts.factories import MembershipFactory, OrganisationFactory, TeamFactory, UserFactory
 from tests.arrangements.factories import world_create
 from tests.arrangements.test_services import _escalate
@@ -148,6 +148,8 @@ def test_audit_read_without_a_ground_is_impossible(case_world):
     for wrong in ("", "because", None):
         with pytest.raises(ValueError, match="AccessGround"):
             audit_read(actor=regisseur, obj=case, case_uuid=case.uuid, view="x", ground=wrong)  # type: ignore[arg-type]
+        with pytest.raises(ValueError, match="AccessGround"):
+            audit_read_many(reads=[(case, case.uuid, wrong)], view="x")  # type: ignore[list-item]
     assert not AuditEvent.objects.filter(kind=EventKind.READ, view="x").exists()
 
 
