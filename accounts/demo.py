@@ -68,6 +68,8 @@ FUNCTIONAL_ADMIN_MODELS = [
     ("arrangements", "catalogueitem"),
     ("arrangements", "tariff"),
     ("arrangements", "mandate"),
+    # When the quarterly report is made (reports/admin.py); never django-celery-beat's own models.
+    ("reports", "quarterlyschedule"),
 ]
 
 

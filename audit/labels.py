@@ -78,6 +78,9 @@ ACTION_LABELS = {
     "plan_evaluate": _("Plan geëvalueerd"),
     "plan_pdf_request": _("PDF van het plan aangevraagd"),
     "plan_questionnaire_invite": _("Vragenlijst klantervaring verstuurd"),
+    # reports
+    "report_request": _("Rapport aangevraagd"),
+    "report_schedule_change": _("Planning kwartaalrapportage gewijzigd"),
 }
 
 
@@ -148,6 +151,7 @@ VIEW_LABELS = {
     "arrangements:escalation_overnemen": _("Dossier overnemen (expertiseteam)"),
     "arrangements:escalation_teruggeven": _("Dossier teruggeven (expertiseteam)"),
     "arrangements:decision_pdf": _("Beschikking als PDF"),
+    "reports:download": _("Rapportage gedownload"),
 }
 
 # Target types (`app_label.model`) outside our apps, and the few models of ours without a Meta

@@ -20,7 +20,7 @@ class Command(BaseCommand):
 
         seeders = []
         # The budget before the arrangements: granted demo arrangements then book on budgeted lines.
-        for app in ["cases", "intake", "plan", "budget", "arrangements"]:
+        for app in ["cases", "intake", "plan", "budget", "arrangements", "reports"]:
             try:
                 module = import_module(f"{app}.demo")
             except ModuleNotFoundError as exc:
