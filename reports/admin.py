@@ -60,14 +60,14 @@ class QuarterlyScheduleAdmin(PlaceholderAdminMixin, admin.ModelAdmin):
         )
 
     def save_model(self, request: HttpRequest, obj: QuarterlySchedule, form: Any, change: bool) -> None:
-        services.quarterly_schedule_save(actor=request.user, schedule=obj)
+        services.quarterly_schedule_save(actor=request.user, schedule=obj)  # type: ignore[arg-type]
 
     def delete_model(self, request: HttpRequest, obj: QuarterlySchedule) -> None:
-        services.quarterly_schedule_delete(actor=request.user, schedule=obj)
+        services.quarterly_schedule_delete(actor=request.user, schedule=obj)  # type: ignore[arg-type]
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         for obj in queryset:
-            services.quarterly_schedule_delete(actor=request.user, schedule=obj)
+            services.quarterly_schedule_delete(actor=request.user, schedule=obj)  # type: ignore[arg-type]
 
     def _get_obj_does_not_exist_redirect(self, request: HttpRequest, opts: Any, object_id: str) -> HttpResponse:
         raise Http404

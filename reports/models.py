@@ -8,7 +8,7 @@ The database guarantees what the tasks rely on:
 - one quarterly run per (municipality, quarter): a retried, duplicated or concurrently
   started task finds the existing row instead of making a second report;
 - one queued-or-running on-demand run per team: a double click joins the running one;
-- a done run has its files, a failed run its Dutch reason, progress lies in 0–100.
+- a done run has its files, a failed run its Dutch reason, progress lies in 0-100.
 """
 
 import uuid

@@ -29,7 +29,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -193,7 +193,7 @@ def run_lock(run_id: int) -> Iterator[bool]:
             try:
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
-            except Exception:  # the connection is gone: so is the lock
+            except DatabaseError:  # the connection is gone: so is the lock
                 logger.warning("report run %s: could not release its lock explicitly", run_id)
 
 

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 from typing import Any
@@ -45,10 +46,8 @@ def _execute(task: Task, run_id: int) -> str:
             services.report_run_fail(run_id=run_id, reason=str(services.REASON_UNAVAILABLE))
             return "failed"
         logger.warning("report run %s: transient failure, will retry", run_id, exc_info=True)
-        try:
+        with contextlib.suppress(*TRANSIENT):  # the database is what failed; the next attempt sets it
             services.report_run_retry_wait(run_id=run_id)
-        except TRANSIENT:
-            pass  # the database is what failed; the next attempt sets the status
         raise  # autoretry_for: retried with backoff
     except Exception:
         logger.exception("report run %s failed", run_id)

@@ -8,14 +8,14 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from socialdomain.audit import audit_read
-from socialdomain.forms import ALREADY_SAVED, DuplicateSubmission, form_submitted_once
+from socialdomain.forms import ALREADY_SAVED, DuplicateSubmission, form_submitted_once, labelled_errors
 from socialdomain.http import HtmxAuthenticatedHttpRequest
 
 from . import selectors, services
@@ -58,9 +58,8 @@ def report_request(request: HtmxAuthenticatedHttpRequest) -> HttpResponse:
         raise Http404
     form = ReportRequestForm(request.POST, teams=teams)
     if not form.is_valid():
-        for error in form.errors.values():
-            for message in error:
-                messages.error(request, message)
+        for message in labelled_errors(form):
+            messages.error(request, message)
         return redirect("reports:list")
     try:
         with form_submitted_once(form=form, user=request.user) as once:
@@ -94,7 +93,7 @@ def report_progress(request: HtmxAuthenticatedHttpRequest, uuid: UUID) -> HttpRe
 
 
 @require_GET
-def report_download(request: HtmxAuthenticatedHttpRequest, uuid: UUID, fmt: str) -> HttpResponse:
+def report_download(request: HtmxAuthenticatedHttpRequest, uuid: UUID, fmt: str) -> HttpResponseBase:
     """One output of a done run; each download is written to the audit log."""
     run = _run_or_404(request, uuid)
     if fmt not in OutputFormat.values or run.status != RunStatus.DONE:
