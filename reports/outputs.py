@@ -113,19 +113,21 @@ def line_chart_svg(section: Any) -> SafeString:
         )
     for i, (row, series) in enumerate(zip(rows, points, strict=True)):
         colour, dash = GREYS[i % len(GREYS)], DASHES[i % len(DASHES)]
-        coords = [
-            (left + j * step, 10 + plot_h - (0 if top <= 0 else v / top * plot_h))
-            for j, v in enumerate(series)
-            if v is not None
-        ]
-        if len(coords) > 1:
-            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
-            dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-            parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="1.5"{dash_attr}/>')
-        for x, y in coords:
+        # A suppressed (or missing) value breaks the line: nothing is drawn through a hidden point.
+        segments: list[list[tuple[float, float]]] = [[]]
+        for j, v in enumerate(series):
+            if v is None:
+                segments.append([])
+            else:
+                segments[-1].append((left + j * step, 10 + plot_h - (0 if top <= 0 else v / top * plot_h)))
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        for segment in segments:
+            if len(segment) > 1:
+                path = " ".join(f"{x:.1f},{y:.1f}" for x, y in segment)
+                parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="1.5"{dash_attr}/>')
+        for x, y in (point for segment in segments for point in segment):
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="1.8" fill="{colour}"/>')
         ly = height + i * legend_h + 4
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         parts.append(f'<line x1="0" y1="{ly}" x2="18" y2="{ly}" stroke="{colour}" stroke-width="1.5"{dash_attr}/>')
         parts.append(f'<text x="22" y="{ly + 3}" font-size="7">{escape(row.label[:60])}</text>')
     parts.append("</svg>")

@@ -100,7 +100,7 @@ def report_world(db, reports_root) -> ReportWorld:  # type: ignore[no-untyped-de
             actor=world.regisseur_a, household=household, team=team_a, regisseur=world.regisseur_a
         )
         CaseNote.objects.create(case=case, author=world.regisseur_a, text=f"{NOTE_TEXT} ({i})")
-        if i % 2:
+        if i < 11:  # most were opened last quarter (the quarterly report), one this quarter
             Case.objects.filter(pk=case.pk).update(opened_on=last_quarter + dt.timedelta(days=10))
         world.cases.append(case)
         world.secrets += [first, last, household.name, case.number, birth.isoformat(), birth.strftime("%d-%m-%Y")]
