@@ -104,9 +104,12 @@ def suppress(
 
 
 def suppress_with_total(counts: Sequence[int], *, minimum: int) -> list[bool]:
-    """One list of parts whose total is published (the budget dashboard's rows by team,
-    provider or law): the parts form one equation with the (constant) total."""
-    return suppress(counts, [[(i, 1) for i in range(len(counts))]], minimum=minimum)
+    """One list of parts and their published total (the budget dashboard's rows by team,
+    provider or law). Returns the mask of the parts followed by the total's own flag: a
+    total of 1..minimum-1 (or one that would give away a lone hidden part) is hidden too."""
+    cells = [*counts, sum(counts)]
+    n = len(counts)
+    return suppress(cells, [[*((i, 1) for i in range(n)), (n, -1)]], minimum=minimum)
 
 
 def suppress_table(

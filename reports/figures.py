@@ -602,12 +602,11 @@ def _arrangements(scope: Scope, periods: list[Period], minimum: int) -> list[Sec
     ]
     base = Arrangement.objects.using(scope.using).filter(scope.case_q("case"))
     months = CommitmentMonth.objects.using(scope.using).filter(scope.case_q("arrangement__case"))
-    providers: dict[Any, str] = {}
     sections = []
     dims = [
         ("arrangements_by_law", _("Voorzieningen naar wet"), "item__law", dict(Law.choices)),
         ("arrangements_by_kind", _("Voorzieningen naar soort"), "item__kind", dict(ProvisionKind.choices)),
-        ("arrangements_by_provider", _("Voorzieningen naar aanbieder"), "provider_id", providers),
+        ("arrangements_by_provider", _("Voorzieningen naar aanbieder"), "provider__name", {}),
         ("arrangements_by_form", _("Voorzieningen naar leveringsvorm"), "delivery_form", dict(DeliveryForm.choices)),
     ]
     for key, title, dim, labels in dims:
@@ -626,14 +625,9 @@ def _arrangements(scope: Scope, periods: list[Period], minimum: int) -> list[Sec
         costs = {
             r[f"arrangement__{dim}"]: r for r in months.values(f"arrangement__{dim}").annotate(**cost_agg).order_by()
         }
-        if dim == "provider_id":
-            from accounts.models import Organisation
-
-            ids = [k for k in counted if k is not None]
-            providers.update(dict(Organisation.objects.using(scope.using).filter(pk__in=ids).values_list("pk", "name")))
-            order = sorted(counted, key=lambda k: (k is None, providers.get(k, "")))
-        else:
-            order = [k for k in labels if k in counted] + [k for k in counted if k not in labels]
+        order = [k for k in labels if k in counted] + sorted(
+            (k for k in counted if k not in labels), key=lambda k: (k is None, k or "")
+        )
         n = [[counted[k][f"n{i}"] for i in range(w)] for k in order]
         h = [[counted[k][f"h{i}"] for i in range(w)] for k in order]
         c = [[(costs.get(k, {}).get(f"c{i}") or Decimal(0)) for i in range(w)] for k in order]
