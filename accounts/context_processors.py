@@ -34,6 +34,7 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Teamoverzicht"), "cases:team", frozenset({Role.TEAMLEIDER})),
     NavItem(_("Budget"), "budget:dashboard", frozenset({Role.CONTROLLER})),
     NavItem(_("Rapportages"), "reports:list", frozenset({Role.TEAMLEIDER, Role.CONTROLLER, Role.STAFF})),
+    NavItem(_("Teamvergelijking"), "reports_benchmark:teams", frozenset({Role.TEAMLEIDER, Role.CONTROLLER})),
     NavItem(_("Noodtoegang"), "break_glass", frozenset({Role.REGISSEUR, Role.EXPERT})),
     NavItem(_("Beheer"), "admin:index", frozenset({Role.STAFF})),
 ]

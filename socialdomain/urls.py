@@ -43,6 +43,7 @@ urlpatterns = [
     path("vragenlijst/<uuid:token>/", plan_views.questionnaire_link, name="questionnaire_link"),
     path("", include("arrangements.urls")),
     path("budget/", include("budget.urls")),
+    path("rapportages/teams/", include("reports.urls_benchmark")),
     path("rapportages/", include("reports.urls")),
     path("beheer/", admin.site.urls),
 ]

@@ -106,7 +106,7 @@ def demo_pages() -> dict[str, list[str]]:
     # Budget (issue 13): the controller's dashboard of their municipality.
     budget = Budget.objects.filter(municipality__name="Lochem").order_by("-year").first()
     assert budget is not None
-    controller_pages = ["/", "/meldingen/", "/budget/", f"/budget/{budget.uuid}/"]
+    controller_pages = ["/", "/meldingen/", "/budget/", f"/budget/{budget.uuid}/", "/rapportages/teams/"]
     if signal is not None:
         regisseur_pages.append(f"/aanmeldingen/{signal.uuid}/")
     if final is not None:
@@ -142,7 +142,7 @@ def demo_pages() -> dict[str, list[str]]:
     assert Membership.objects.exists()
     return {
         "regisseur": regisseur_pages,
-        "teamleider": ["/", "/dossiers/team/", "/aanmeldingen/", c, f"{c}regisseur/"],
+        "teamleider": ["/", "/dossiers/team/", "/aanmeldingen/", c, f"{c}regisseur/", "/rapportages/teams/"],
         "expert": expert_pages,
         "controller": controller_pages,
         "beheerder": staff_pages,
