@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import types
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -11,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from reports import services, storage
+from reports import figures, services, storage
 from reports.constants import RunKind, RunScope, RunStatus
 from reports.models import ReportRun
 from reports.periods import previous_quarter_start, quarter_end, quarter_start
@@ -178,13 +177,13 @@ def test_a_failed_run_shows_a_dutch_reason_and_keeps_no_files(report_world, repo
 def test_the_figures_come_from_the_reporting_alias(report_world, monkeypatch):
     run = _on_demand(report_world)
     calls = []
-    real = services.figures_module()
+    real = figures.compute
 
     def compute(**kwargs):  # type: ignore[no-untyped-def]
         calls.append(kwargs)
-        return real.compute(**kwargs)
+        return real(**kwargs)
 
-    monkeypatch.setattr(services, "figures_module", lambda: types.SimpleNamespace(compute=compute))
+    monkeypatch.setattr(figures, "compute", compute)
     services.report_run_execute(run_id=run.pk)
     assert calls and calls[0]["using"] == "reporting"
     assert calls[0]["team_id"] == report_world.team_a.pk and calls[0]["municipality_id"] == report_world.lochem.pk

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-import types
 
 import pytest
 from django.db import OperationalError
@@ -12,7 +11,7 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 from django_celery_beat.schedulers import DatabaseScheduler
 
-from reports import services
+from reports import figures, services
 from reports.constants import RunKind, RunStatus
 from reports.models import QuarterlySchedule, ReportRun
 from reports.periods import previous_quarter_start
@@ -86,16 +85,16 @@ def test_the_one_button_reports_progress_and_completes(report_world, celery_work
 def test_a_transient_failure_is_retried_with_backoff_and_then_succeeds(
     report_world, celery_worker, monkeypatch, reports_root
 ):
-    real = services.figures_module()
+    real = figures.compute
     calls: list[int] = []
 
     def flaky(**kwargs):  # type: ignore[no-untyped-def]
         calls.append(1)
         if len(calls) == 1:
             raise OperationalError("the replica went away")
-        return real.compute(**kwargs)
+        return real(**kwargs)
 
-    monkeypatch.setattr(services, "figures_module", lambda: types.SimpleNamespace(compute=flaky))
+    monkeypatch.setattr(figures, "compute", flaky)
     run, _ = services.report_run_request(actor=report_world.leader_a, team=report_world.team_a)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -111,7 +110,7 @@ def test_an_unexpected_error_fails_the_run_with_a_dutch_reason(report_world, cel
     def broken(**kwargs):  # type: ignore[no-untyped-def]
         raise ZeroDivisionError("a bug with a detail nobody should see")
 
-    monkeypatch.setattr(services, "figures_module", lambda: types.SimpleNamespace(compute=broken))
+    monkeypatch.setattr(figures, "compute", broken)
     run, _ = services.report_run_request(actor=report_world.leader_a, team=report_world.team_a)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
