@@ -1,12 +1,15 @@
-"""Demo: every municipality gets its quarterly schedule (a beat entry), and the last quarter's
-report is made at once (in-process, no worker needed), so the demo shows a finished run."""
+"""Demo: every municipality gets its quarterly schedule (a beat entry) and last quarter's
+report, and the demo team leader's team a report of this quarter so far. They are made at
+once, in-process (no worker needed), so the demo shows finished runs."""
 
 from django.utils import timezone
 
-from accounts.models import Municipality
+from accounts.constants import Role
+from accounts.models import Membership, Municipality
 
 from . import services
-from .constants import RunStatus
+from .constants import RunKind, RunStatus
+from .models import ReportRun
 from .periods import previous_quarter_start
 
 
@@ -17,3 +20,14 @@ def seed() -> None:
         run = services.quarterly_run_ensure(municipality_id=municipality.pk, period_start=start)
         if run.status != RunStatus.DONE:
             services.report_run_execute(run_id=run.pk)
+    leader = (
+        Membership.objects.filter(user__username="teamleider", role=Role.TEAMLEIDER)
+        .select_related("user", "team")
+        .first()
+    )
+    if leader is None:
+        return
+    done = ReportRun.objects.filter(kind=RunKind.ON_DEMAND, team=leader.team, status=RunStatus.DONE).exists()
+    if not done:
+        run, _created = services.report_run_request(actor=leader.user, team=leader.team, enqueue=False)
+        services.report_run_execute(run_id=run.pk)

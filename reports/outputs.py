@@ -57,11 +57,12 @@ def format_value(value: Any) -> str:
 
 
 def bar_chart_svg(section: Any) -> SafeString:
-    """Horizontal bars of the first column, one per row; a suppressed cell has no bar."""
-    rows = section.rows[:MAX_CHART_ROWS]
+    """Horizontal bars of the first column, one per row; a suppressed cell has no bar. A
+    closing "Totaal" row is left out of the chart (it would dwarf the rest; the table has it)."""
+    rows = [r for r in section.rows if r.label != _("Totaal")][:MAX_CHART_ROWS]
     values = [(_number(r.cells[0].value) if r.cells and not r.cells[0].suppressed else None) for r in rows]
     top = max([v for v in values if v is not None] + [0.0])
-    width, label_h, bar_h, gap = 300, 11, 9, 6
+    width, label_h, bar_h, gap = 300, 13, 10, 6
     step = label_h + bar_h + gap
     height = max(step * len(rows), step)
     parts = [
@@ -72,15 +73,15 @@ def bar_chart_svg(section: Any) -> SafeString:
     for i, (row, value) in enumerate(zip(rows, values, strict=True)):
         y = i * step
         label = row.label if len(row.label) <= 48 else row.label[:47] + "…"
-        parts.append(f'<text x="0" y="{y + 9}" font-size="7.5">{escape(label)}</text>')
+        parts.append(f'<text x="0" y="{y + 10}" font-size="10">{escape(label)}</text>')
         if value is None:
             shown = _("onderdrukt") if row.cells and row.cells[0].suppressed else "–"
-            parts.append(f'<text x="0" y="{y + label_h + 8}" font-size="7" fill="#555">{escape(shown)}</text>')
+            parts.append(f'<text x="0" y="{y + label_h + 8}" font-size="9" fill="#444">{escape(shown)}</text>')
             continue
         length = 0 if top <= 0 else max(value / top * (width - 60), 0)
         parts.append(f'<rect x="0" y="{y + label_h}" width="{length:.1f}" height="{bar_h}" fill="#1f4e79"/>')
         parts.append(
-            f'<text x="{length + 3:.1f}" y="{y + label_h + 8}" font-size="7">'
+            f'<text x="{length + 3:.1f}" y="{y + label_h + 8}" font-size="9">'
             f"{escape(format_value(row.cells[0].value))}</text>"
         )
     parts.append("</svg>")
@@ -91,7 +92,7 @@ def line_chart_svg(section: Any) -> SafeString:
     """One line per row over the columns (e.g. last year, previous quarter, this quarter)."""
     rows = section.rows[:MAX_SERIES]
     columns = section.columns
-    width, height, left, bottom, legend_h = 300, 150, 30, 20, 11
+    width, height, left, bottom, legend_h = 300, 150, 30, 20, 13
     plot_h = height - bottom - 10
     points = [[(None if c.suppressed else _number(c.value)) for c in r.cells[: len(columns)]] for r in rows]
     top = max([v for series in points for v in series if v is not None] + [0.0])
@@ -103,13 +104,13 @@ def line_chart_svg(section: Any) -> SafeString:
         f"<title>{escape(section.title)}</title>",
         f'<line x1="{left}" y1="10" x2="{left}" y2="{10 + plot_h}" stroke="#999" stroke-width="0.5"/>',
         f'<line x1="{left}" y1="{10 + plot_h}" x2="{width - 10}" y2="{10 + plot_h}" stroke="#999" stroke-width="0.5"/>',
-        f'<text x="{left - 3}" y="14" font-size="7" text-anchor="end">{escape(format_value(_round(top)))}</text>',
-        f'<text x="{left - 3}" y="{10 + plot_h}" font-size="7" text-anchor="end">0</text>',
+        f'<text x="{left - 3}" y="14" font-size="9" text-anchor="end">{escape(format_value(_round(top)))}</text>',
+        f'<text x="{left - 3}" y="{10 + plot_h}" font-size="9" text-anchor="end">0</text>',
     ]
     for j, column in enumerate(columns):
         x = left + j * step
         parts.append(
-            f'<text x="{x:.1f}" y="{height - 6}" font-size="7" text-anchor="middle">{escape(column[:18])}</text>'
+            f'<text x="{x:.1f}" y="{height - 6}" font-size="9" text-anchor="middle">{escape(column[:18])}</text>'
         )
     for i, (row, series) in enumerate(zip(rows, points, strict=True)):
         colour, dash = GREYS[i % len(GREYS)], DASHES[i % len(DASHES)]
@@ -129,7 +130,7 @@ def line_chart_svg(section: Any) -> SafeString:
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="1.8" fill="{colour}"/>')
         ly = height + i * legend_h + 4
         parts.append(f'<line x1="0" y1="{ly}" x2="18" y2="{ly}" stroke="{colour}" stroke-width="1.5"{dash_attr}/>')
-        parts.append(f'<text x="22" y="{ly + 3}" font-size="7">{escape(row.label[:60])}</text>')
+        parts.append(f'<text x="22" y="{ly + 3}" font-size="9">{escape(row.label[:60])}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
 
@@ -233,8 +234,8 @@ def json_bytes(*, run: ReportRun, data: Any, generated_at: dt.datetime) -> bytes
                 "key": s.key,
                 "titel": s.title,
                 "kolommen": list(s.columns),
-                "grafiek": s.chart,
-                "toelichting": s.note or "",
+                "grafiek": getattr(s, "chart", None),
+                "toelichting": getattr(s, "note", "") or "",
                 "rijen": [
                     {
                         "label": r.label,

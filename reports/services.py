@@ -94,11 +94,14 @@ def leader_teams(*, user: User) -> list[Team]:
     )
 
 
-def report_run_request(*, actor: User, team: Team, today: dt.date | None = None) -> tuple[ReportRun, bool]:
+def report_run_request(
+    *, actor: User, team: Team, today: dt.date | None = None, enqueue: bool = True
+) -> tuple[ReportRun, bool]:
     """The team leader's one button: an on-demand run of their team from the start of the
     current quarter to today. Returns (run, created); while one is queued or running for the
     team, that one is returned (a double click, a second leader) instead of a second run.
-    The task is enqueued on commit. Raises ValidationError for anyone but a leader of the team.
+    The task is enqueued on commit (`enqueue=False`: the caller executes it, as the demo
+    does). Raises ValidationError for anyone but a leader of the team.
     """
     if not team.memberships.filter(user=actor, role=Role.TEAMLEIDER).exists():
         raise ValidationError(str(NOT_A_LEADER))
@@ -123,7 +126,8 @@ def report_run_request(*, actor: User, team: Team, today: dt.date | None = None)
         run.save()
         audit_write(actor=actor, action="report_request", obj=run, changes={"team": [None, team.pk]})
         run_id = run.pk
-        transaction.on_commit(lambda: _enqueue(run_id))
+        if enqueue:
+            transaction.on_commit(lambda: _enqueue(run_id))
     return run, True
 
 

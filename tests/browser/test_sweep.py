@@ -139,10 +139,34 @@ def demo_pages() -> dict[str, list[str]]:
         obj = model._default_manager.first()
         if obj is not None:
             staff_pages.append(f"{base}{obj.pk}/change/")
+    # Reports (issue 15): the list and a finished run for the team leader (their team's run),
+    # the controller (the quarterly run) and staff, plus the schedule in the admin.
+    from reports.models import QuarterlySchedule, ReportRun
+
+    team_run = ReportRun.objects.filter(team=team, kind="on_demand", status="done").first()
+    quarterly = ReportRun.objects.filter(municipality__name="Lochem", kind="quarterly", status="done").first()
+    assert team_run is not None and quarterly is not None, "the demo needs finished report runs"
+    controller_pages += ["/rapportages/", f"/rapportages/{quarterly.uuid}/"]
+    schedule = QuarterlySchedule.objects.get(municipality__name="Lochem")
+    staff_pages += [
+        "/rapportages/",
+        f"/rapportages/{team_run.uuid}/",
+        f"{admin}reports/quarterlyschedule/",
+        f"{admin}reports/quarterlyschedule/{schedule.pk}/change/",
+    ]
     assert Membership.objects.exists()
     return {
         "regisseur": regisseur_pages,
-        "teamleider": ["/", "/dossiers/team/", "/aanmeldingen/", c, f"{c}regisseur/", "/rapportages/teams/"],
+        "teamleider": [
+            "/",
+            "/dossiers/team/",
+            "/aanmeldingen/",
+            c,
+            f"{c}regisseur/",
+            "/rapportages/teams/",
+            "/rapportages/",
+            f"/rapportages/{team_run.uuid}/",
+        ],
         "expert": expert_pages,
         "controller": controller_pages,
         "beheerder": staff_pages,
