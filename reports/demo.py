@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.constants import Role
 from accounts.models import Membership, Municipality
+from socialdomain.dbrouters import PRIMARY_DB
 
 from . import services
 from .constants import RunKind, RunStatus
@@ -19,7 +20,7 @@ def seed() -> None:
     for municipality in Municipality.objects.order_by("name"):
         run = services.quarterly_run_ensure(municipality_id=municipality.pk, period_start=start)
         if run.status != RunStatus.DONE:
-            services.report_run_execute(run_id=run.pk)
+            services.report_run_execute(run_id=run.pk, using=PRIMARY_DB)
     leader = (
         Membership.objects.filter(user__username="teamleider", role=Role.TEAMLEIDER)
         .select_related("user", "team")
@@ -30,4 +31,4 @@ def seed() -> None:
     done = ReportRun.objects.filter(kind=RunKind.ON_DEMAND, team=leader.team, status=RunStatus.DONE).exists()
     if not done:
         run, _created = services.report_run_request(actor=leader.user, team=leader.team, enqueue=False)
-        services.report_run_execute(run_id=run.pk)
+        services.report_run_execute(run_id=run.pk, using=PRIMARY_DB)

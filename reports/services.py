@@ -69,14 +69,16 @@ class RunBusy(Exception):
 # --- figures (reports/figures.py: the figures and their disclosure control) --------------
 
 
-def compute_figures(*, run: ReportRun, progress: Callable[[int], None] | None = None) -> ReportData:
+def compute_figures(
+    *, run: ReportRun, progress: Callable[[int], None] | None = None, using: str = REPORTING_DB
+) -> ReportData:
     """The run's figures, read on the `reporting` alias; `progress(pct)` after each group."""
     return figures.compute(
         municipality_id=run.municipality_id,
         team_id=run.team_id,
         period_start=run.period_start,
         period_end=run.period_end,
-        using=REPORTING_DB,
+        using=using,
         progress=progress,
     )
 
@@ -206,10 +208,13 @@ def _download_name(run: ReportRun, extension: str) -> str:
     return f"rapportage-{scope}-{slugify(run.period_label)}.{extension}"
 
 
-def report_run_execute(*, run_id: int, on_progress: Callable[[int], None] | None = None) -> str:
+def report_run_execute(
+    *, run_id: int, on_progress: Callable[[int], None] | None = None, using: str = REPORTING_DB
+) -> str:
     """Make the run's report (see the module docstring). Returns the run's resulting status,
     or "busy" when another worker holds the run. Exceptions propagate (the task decides
-    between retrying and failing the run)."""
+    between retrying and failing the run). `using`: the alias the figures are read from
+    (the demo, run in-process right after writing its data, reads the primary)."""
     with run_lock(run_id) as held:
         if not held:
             return "busy"
@@ -237,7 +242,9 @@ def report_run_execute(*, run_id: int, on_progress: Callable[[int], None] | None
         # The figures are the long part: their groups of sections move the bar from 10 to 40 %.
         span = STEP_FIGURES - STEP_CLAIMED - 5
         progress(STEP_CLAIMED + 5)
-        data = compute_figures(run=run, progress=lambda pct: progress(STEP_CLAIMED + 5 + span * pct // 100))
+        data = compute_figures(
+            run=run, using=using, progress=lambda pct: progress(STEP_CLAIMED + 5 + span * pct // 100)
+        )
         generated_at = timezone.now()
         tmp = storage.new_tmp_dir(run.uuid)
         names = {"pdf": "rapport.pdf", "csv": "cijfers.csv", "json": "cijfers.json"}

@@ -108,7 +108,7 @@ def test_sigkill_of_the_worker_mid_report_then_restart_gives_one_complete_report
         return ReportRun.objects.filter(kind=RunKind.QUARTERLY, municipality=report_world.lochem).first()
 
     logs = [tmp_path / "first.log", tmp_path / "second.log"]
-    with worker_process(tmp_path, name="first", queue=queue, pause=2.0) as first:
+    with worker_process(tmp_path, name="first", queue=queue, pause=0.8) as first:
         _wait_for(
             lambda: (r := run()) is not None and r.status == RunStatus.RUNNING and r.progress >= STEP_PDF,
             timeout=180,
@@ -147,7 +147,7 @@ def test_sigkill_of_the_pool_process_requeues_the_report_at_once(report_world, r
         return ReportRun.objects.filter(kind=RunKind.QUARTERLY, municipality=report_world.zutphen).first()
 
     logs = [tmp_path / "pool.log"]
-    with worker_process(tmp_path, name="pool", queue=queue, pause=1.5, visibility=3600) as worker:
+    with worker_process(tmp_path, name="pool", queue=queue, pause=0.8, visibility=3600) as worker:
         _wait_for(
             lambda: (r := run()) is not None and r.status == RunStatus.RUNNING and r.progress >= STEP_PDF,
             timeout=180,
