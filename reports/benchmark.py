@@ -77,11 +77,12 @@ class Benchmark:
         return {
             "label": self.columns[column],
             "labels": [r.label for r in rows],
-            "values": [
-                None if r.cells[column].suppressed or r.cells[column].value is None else float(r.cells[column].value)
-                for r in rows
-            ],
+            "values": [_chart_value(r.cells[column]) for r in rows],
         }
+
+
+def _chart_value(cell: Cell) -> float | None:
+    return None if cell.suppressed or cell.value is None else float(cell.value)
 
 
 # --- who may see it ------------------------------------------------------------------------
