@@ -67,6 +67,45 @@ def _sql(cur, statement: str, label: str) -> None:  # type: ignore[no-untyped-de
     print(f"  {label:<40} {cur.rowcount:>9} rows {time.perf_counter() - t:6.1f} s")
 
 
+REPORT_TABLES = [
+    "intake_signal_persons",
+    "intake_signal",
+    "intake_domainscore",
+    "intake_meldcodestep",
+    "intake_gesprek",
+    "plan_laddermeasurement",
+    "plan_evaluationscore",
+    "plan_questionnaireanswer",
+    "plan_evaluation",
+    "plan_plan",
+    "arrangements_commitmentmonth",
+    "arrangements_escalation",
+    "arrangements_arrangement",
+    "arrangements_catalogueitem",
+    "budget_ledgerentry",
+    "budget_monthlyrollup",
+    "budget_inflowrollup",
+    "budget_householdspend",
+    "budget_householdfigure",
+    "budget_budgetline",
+    "budget_budget",
+]
+
+
+def _wipe_report_data() -> None:
+    from django.contrib.auth.models import Group
+    from django.db import connection
+
+    from accounts.models import Membership, Team, User
+
+    with connection.cursor() as cur:
+        cur.execute("TRUNCATE " + ", ".join(REPORT_TABLES) + " RESTART IDENTITY CASCADE")
+    Membership.objects.filter(user__username="bench-expert").delete()
+    Team.objects.filter(name="Expertiseteam", municipality__name="Benchgemeente").delete()
+    User.objects.filter(username="bench-expert").delete()
+    Group.objects.filter(name="team:9999:expertise").delete()
+
+
 def generate(*, cases: int, arrangements: int, declarations: int) -> None:
     import case_list
     from django.contrib.auth.models import Group
@@ -78,8 +117,12 @@ def generate(*, cases: int, arrangements: int, declarations: int) -> None:
     from arrangements.models import CatalogueItem
     from budget import services
     from budget.models import Budget, BudgetLine
+    from cases.models import Case
 
-    case_list.generate(cases)
+    if Case.objects.count() != cases:
+        case_list.generate(cases)  # wipes everything, this benchmark's rows too (TRUNCATE ... CASCADE)
+    else:
+        _wipe_report_data()  # keep the (slow to make) cases, persons, users and grants
     t0 = time.perf_counter()
     muni = Municipality.objects.get(name="Benchgemeente")
     with transaction.atomic():
@@ -114,22 +157,22 @@ def generate(*, cases: int, arrangements: int, declarations: int) -> None:
     with transaction.atomic(), connection.cursor() as cur:
         _sql(
             cur,
-            """UPDATE cases_case SET opened_on = date '2025-01-01' + (id * 7919 % 540),
-                   safety_flag = (id % 50 = 0)""",
+            """UPDATE cases_case SET opened_on = date '2025-01-01' + (id * 7919 % 540)::int,
+                   safety_flag = (id % 50 = 0), status = 'open', closed_on = NULL, outcome = ''""",
             "cases: dates",
         )
         _sql(
             cur,
             """UPDATE cases_case SET status = 'closed', outcome = 'goal_reached',
-                   closed_on = opened_on + 30 + (id % 200)
-             WHERE id % 2 = 0 AND opened_on + 30 + (id % 200) < date '2026-11-30'""",
+                   closed_on = opened_on + 30 + (id % 200)::int
+             WHERE id % 2 = 0 AND opened_on + 30 + (id % 200)::int < date '2026-11-30'""",
             "cases: half closed",
         )
         _sql(
             cur,
             f"""INSERT INTO intake_signal (uuid, source, question, reporter_name, reporter_contact, received_on,
                    status, route, advice_outcome, triage_note, created_at, updated_at, case_id, team_id)
-            SELECT gen_random_uuid(), ({sources})[1 + id % 8], '', '', '', opened_on - (id % 20), 'done',
+            SELECT gen_random_uuid(), ({sources})[1 + id % 8], '', '', '', opened_on - (id % 20)::int, 'done',
                    CASE WHEN safety_flag THEN 'safety' ELSE 'case' END, '', '', now(), now(), id, team_id
               FROM cases_case""",
             "signals with a case",
@@ -155,7 +198,7 @@ def generate(*, cases: int, arrangements: int, declarations: int) -> None:
             """INSERT INTO intake_gesprek (uuid, date, place, professionals, question_behind, ladder_own,
                    ladder_network, ladder_general, ladder_tailored, ladder_skip_reason, status, version,
                    created_at, updated_at, case_id, created_by_id)
-            SELECT gen_random_uuid(), opened_on + (id % 30), 'thuis', '', '', '', '', '', '', '', 'final', 1,
+            SELECT gen_random_uuid(), opened_on + (id % 30)::int, 'thuis', '', '', '', '', '', '', '', 'final', 1,
                    now(), now(), id, regisseur_id FROM cases_case WHERE id % 10 <> 9""",
             "gesprekken",
         )
@@ -172,15 +215,16 @@ def generate(*, cases: int, arrangements: int, declarations: int) -> None:
             """INSERT INTO plan_plan (uuid, number, is_current, status, household_words, plan_date, agreed_on,
                    agreement_method, agreement_remarks, activated_on, version, created_at, updated_at, case_id,
                    created_by_id, source_gesprek_id)
-            SELECT gen_random_uuid(), 1, true, 'active', '', g.date + (g.id % 40), g.date + (g.id % 40), 'paper',
-                   '', g.date + (g.id % 40), 1, now(), now(), g.case_id, g.created_by_id, g.id
+            SELECT gen_random_uuid(), 1, true, 'active', '', g.date + (g.id % 40)::int,
+                   g.date + (g.id % 40)::int, 'paper', '', g.date + (g.id % 40)::int, 1, now(), now(), g.case_id,
+                   g.created_by_id, g.id
               FROM intake_gesprek g WHERE g.id % 10 < 8""",
             "plans",
         )
         _sql(
             cur,
             """INSERT INTO plan_evaluation (uuid, date, household_view, created_at, created_by_id, plan_id)
-            SELECT gen_random_uuid(), agreed_on + 90 + (id % 60), '', now(), created_by_id, id
+            SELECT gen_random_uuid(), agreed_on + 90 + (id % 60)::int, '', now(), created_by_id, id
               FROM plan_plan WHERE id % 2 = 0""",
             "evaluations",
         )
@@ -203,7 +247,7 @@ def generate(*, cases: int, arrangements: int, declarations: int) -> None:
         _sql(
             cur,
             """INSERT INTO plan_laddermeasurement (rung, measured_on, source, case_id, evaluation_id, member_id)
-            SELECT least(6, 1 + g.id % 4 + e.id % 3 - 1), e.date, 'evaluation', p.case_id, e.id, m.id
+            SELECT greatest(1, least(6, g.id % 4 + e.id % 3)), e.date, 'evaluation', p.case_id, e.id, m.id
               FROM plan_evaluation e JOIN plan_plan p ON p.id = e.plan_id
               JOIN intake_gesprek g ON g.id = p.source_gesprek_id AND g.id % 3 = 0
               JOIN cases_case c ON c.id = p.case_id JOIN cases_householdmember m ON m.household_id = c.household_id""",
@@ -246,7 +290,7 @@ def generate(*, cases: int, arrangements: int, declarations: int) -> None:
                    'normal', '', opened_on + 24, CASE WHEN id % 10 < 7 THEN 'closed' ELSE 'open' END,
                    CASE WHEN id % 10 < 7 THEN 'advice' ELSE '' END, '',
                    (opened_on + 10)::timestamptz,
-                   CASE WHEN id % 10 < 7 THEN (opened_on + 10 + id % 25)::timestamptz END,
+                   CASE WHEN id % 10 < 7 THEN (opened_on + 10 + (id % 25)::int)::timestamptz END,
                    id, {experts.pk}, regisseur_id
               FROM cases_case WHERE id % 20 = 0""",
             "escalations",

@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -187,27 +188,26 @@ def _choice_rows(
 
 
 def _percentile(histogram: dict[int, int], q: float) -> Decimal | None:
-    """percentile_cont over a histogram {value: count} (linear interpolation between ranks)."""
+    """percentile_cont over a histogram {value: count}: linear interpolation between the
+    two ranks around q * (n - 1), in exact arithmetic, rounded half up to one decimal."""
     n = sum(histogram.values())
     if n == 0:
         return None
-    pos = q * (n - 1)
-    lo_rank, frac = int(pos), pos - int(pos)
-    values = sorted(histogram)
-    seen = 0
+    pos = Fraction(str(q)) * (n - 1)
+    lo_rank = int(pos)
+    frac = pos - lo_rank
     lo = hi = None
-    for v in values:
-        c = histogram[v]
-        if lo is None and lo_rank < seen + c:
+    seen = 0
+    for v in sorted(histogram):
+        seen += histogram[v]
+        if lo is None and lo_rank < seen:
             lo = v
-        if lo_rank + 1 < seen + c or (lo_rank + 1 >= n and lo is not None):
+        if lo_rank + 1 < seen or seen == n:
             hi = v
-            if lo is not None:
-                break
-        seen += c
-    assert lo is not None
-    hi = lo if hi is None else hi
-    return (Decimal(lo) + (Decimal(hi) - Decimal(lo)) * Decimal(str(frac))).quantize(ONE, ROUND_HALF_UP)
+            break
+    assert lo is not None and hi is not None
+    exact = lo + (hi - lo) * frac
+    return (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(ONE, ROUND_HALF_UP)
 
 
 def _stat_cell(value: Decimal | int | None, *, observations: int, minimum: int) -> Cell:
