@@ -181,6 +181,32 @@ def _count_section(
     return Section(key=key, title=title, columns=columns, rows=out_rows, chart=chart, note=note)
 
 
+def _linked_count_sections(
+    specs: list[tuple[str, str, list[tuple[str, list[int]]], str]],
+    *,
+    columns: list[str],
+    minimum: int,
+) -> list[Section]:
+    """Tables of one population (each with a total row): suppressed as one system, so a
+    total hidden in one of them is hidden in all (disclosure.suppress_linked_tables)."""
+    width = len(columns)
+    tables = []
+    for _key, _title, rows, _note in specs:
+        counts = [list(c) for _, c in rows]
+        counts.append([sum(r[c] for r in counts) for c in range(width)])
+        tables.append(counts)
+    masks = disclosure.suppress_linked_tables(tables, minimum=minimum)
+    sections = []
+    for (key, title, rows, note), counts, mask in zip(specs, tables, masks, strict=True):
+        labels = [label for label, _ in rows] + [_("Totaal")]
+        out_rows = [
+            Row(label=lbl, cells=[Cell(None, True) if m else Cell(v) for v, m in zip(vals, ms, strict=True)])
+            for lbl, vals, ms in zip(labels, counts, mask, strict=True)
+        ]
+        sections.append(Section(key=key, title=title, columns=columns, rows=out_rows, chart="bar", note=note))
+    return sections
+
+
 def _choice_rows(
     choices: Iterable[tuple[str, Any]], data: dict[Any, list[int]], width: int
 ) -> list[tuple[str, list[int]]]:
@@ -234,30 +260,20 @@ def _signals(scope: Scope, periods: list[Period], columns: list[str], minimum: i
         (_("Gekoppeld aan een bestaand dossier"), by_route.get(TriageRoute.ATTACHED, [0] * w)),
         (_("Nog niet getrieerd"), by_route.get("", [0] * w)),
     ]
-    return [
-        _count_section(
-            key="signals_by_source",
-            title=_("Aanmeldingen naar bron"),
-            columns=columns,
-            rows=_choice_rows(SignalSource.choices, by_source, w),
-            minimum=minimum,
-        ),
-        _count_section(
-            key="signals_by_entry",
-            title=_("Aanmeldingen naar toegang"),
-            columns=columns,
-            rows=_choice_rows(TeamKind.choices, by_entry, w),
-            minimum=minimum,
-            note=_("De toegang is het soort team dat de aanmelding ontving."),
-        ),
-        _count_section(
-            key="triage",
-            title=_("Uitkomst van de triage"),
-            columns=columns,
-            rows=route_rows,
-            minimum=minimum,
-        ),
-    ]
+    return _linked_count_sections(
+        [
+            ("signals_by_source", _("Aanmeldingen naar bron"), _choice_rows(SignalSource.choices, by_source, w), ""),
+            (
+                "signals_by_entry",
+                _("Aanmeldingen naar toegang"),
+                _choice_rows(TeamKind.choices, by_entry, w),
+                _("De toegang is het soort team dat de aanmelding ontving."),
+            ),
+            ("triage", _("Uitkomst van de triage"), route_rows, ""),
+        ],
+        columns=columns,
+        minimum=minimum,
+    )
 
 
 def _cases(scope: Scope, periods: list[Period], columns: list[str], minimum: int) -> Section:
@@ -268,16 +284,22 @@ def _cases(scope: Scope, periods: list[Period], columns: list[str], minimum: int
         agg[f"open{i}"] = Count(
             "id", filter=Q(opened_on__lte=p.end) & (Q(closed_on__isnull=True) | Q(closed_on__gt=p.end))
         )
+        agg[f"supported{i}"] = Count("id", filter=_open_during(p))
     row = scope.cases().aggregate(**agg)
     w = len(periods)
     rows = [
         (_("Dossiers geopend"), [row[f"opened{i}"] for i in range(w)]),
         (_("Dossiers gesloten"), [row[f"closed{i}"] for i in range(w)]),
         (_("Dossiers open aan het eind"), [row[f"open{i}"] for i in range(w)]),
+        (_("Huishoudens ondersteund (dossier open in de periode)"), [row[f"supported{i}"] for i in range(w)]),
     ]
     # The flow ties the quarter to the previous one: open(end) = open(previous end) + opened - closed.
     # Published together, one hidden term of it would be recoverable from the other three.
-    flow = [[((2, 0), 1), ((2, 1), -1), ((0, 0), -1), ((1, 0), 1)]]
+    # And the households supported (a case open on some day) = open at the previous end + opened.
+    flow = [
+        [((2, 0), 1), ((2, 1), -1), ((0, 0), -1), ((1, 0), 1)],
+        [((3, 0), 1), ((2, 1), -1), ((0, 0), -1)],
+    ]
     return _count_section(
         key="cases",
         title=_("Instroom en uitstroom van dossiers"),
@@ -503,15 +525,14 @@ def _open_during(p: Period) -> Q:
     return Q(opened_on__lte=p.end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=p.start))
 
 
-def _outcomes(scope: Scope, periods: list[Period], columns: list[str], minimum: int) -> Section:
+def _outcomes(scope: Scope, periods: list[Period], columns: list[str], minimum: int, cases_section: Section) -> Section:
     """Seed 004's own indicators: people and households supported, an integrated offer
     (arrangements under more than one law), now independent (at the end of the period no
     running maatwerk and no income or debt help, Iv3 taakveld 6.3)."""
     cases = scope.cases()
-    persons, households, integrated, independent = [], [], [], []
+    persons, integrated, independent = [], [], []
     for p in periods:
         supported = cases.filter(_open_during(p))
-        households.append(supported.count())
         persons.append(
             HouseholdMember.objects.using(scope.using)
             .filter(household_id__in=supported.values("household_id"))
@@ -530,7 +551,8 @@ def _outcomes(scope: Scope, periods: list[Period], columns: list[str], minimum: 
         independent.append(supported.filter(~Exists(heavy)).count())
     rows = [
         Row(_("Inwoners ondersteund"), [_count_cell(n, minimum) for n in persons]),
-        Row(_("Huishoudens ondersteund"), [_count_cell(n, minimum) for n in households]),
+        # The same figure as in the cases section, with its suppression (it is tied to the flow there).
+        Row(_("Huishoudens ondersteund"), list(cases_section.rows[3].cells)),
         Row(
             _("Huishoudens met een integraal aanbod (meer dan één wet)"), [_count_cell(n, minimum) for n in integrated]
         ),
@@ -609,14 +631,19 @@ def _arrangements(scope: Scope, periods: list[Period], minimum: int) -> list[Sec
         ("arrangements_by_provider", _("Voorzieningen naar aanbieder"), "provider__name", {}),
         ("arrangements_by_form", _("Voorzieningen naar leveringsvorm"), "delivery_form", dict(DeliveryForm.choices)),
     ]
-    for key, title, dim, labels in dims:
+    span = Q()
+    for p in periods:
+        span |= _overlap_q(p)
+    # The households behind the whole population (the total rows): one distinct count.
+    total_households = base.filter(span).aggregate(
+        **{f"h{i}": Count("case_id", filter=_overlap_q(p), distinct=True) for i, p in enumerate(periods)}
+    )
+    tables, forces, costs_by_table, orders = [], [], [], []
+    for _key, _title, dim, labels in dims:
         agg: dict[str, Any] = {}
         for i, p in enumerate(periods):
             agg[f"n{i}"] = Count("id", filter=_overlap_q(p))
             agg[f"h{i}"] = Count("case_id", filter=_overlap_q(p), distinct=True)
-        span = Q()
-        for p in periods:
-            span |= _overlap_q(p)
         counted = {r[dim]: r for r in base.filter(span).values(dim).annotate(**agg).order_by()}
         cost_agg = {
             f"c{i}": Sum("amount", filter=Q(month__gte=p.start.replace(day=1), month__lte=p.end))
@@ -629,19 +656,22 @@ def _arrangements(scope: Scope, periods: list[Period], minimum: int) -> list[Sec
             (k for k in counted if k not in labels), key=lambda k: (k is None, k or "")
         )
         n = [[counted[k][f"n{i}"] for i in range(w)] for k in order]
-        h = [[counted[k][f"h{i}"] for i in range(w)] for k in order]
         c = [[(costs.get(k, {}).get(f"c{i}") or Decimal(0)) for i in range(w)] for k in order]
         n.append([sum(r[i] for r in n) for i in range(w)])
-        h.append([sum(r[i] for r in h) for i in range(w)])  # an upper bound, only for the primary rule
         c.append([sum((r[i] for r in c), Decimal(0)) for i in range(w)])
-        force = [disclosure.is_small(v, minimum) for row in h for v in row]
-        flat_n = [v for row in n for v in row]
-        eqs = [[*((r * w + i, 1) for r in range(len(order))), (len(order) * w + i, -1)] for i in range(w)]
-        mask = disclosure.suppress(flat_n, eqs, minimum=minimum, force=force)
+        h = [[counted[k][f"h{i}"] for i in range(w)] for k in order]
+        h.append([total_households[f"h{i}"] for i in range(w)])
+        tables.append(n)
+        forces.append([[disclosure.is_small(v, minimum) for v in row] for row in h])
+        costs_by_table.append(c)
+        orders.append(order)
+    masks = disclosure.suppress_linked_tables(tables, minimum=minimum, force=forces)
+    sections = []
+    for (key, title, _dim, labels), order, n, c, mask in zip(dims, orders, tables, costs_by_table, masks, strict=True):
         rows = []
         for r, k in enumerate([*order, "__total__"]):
             label = _("Totaal") if k == "__total__" else (str(labels.get(k, k)) if k else _("Geen of onbekend"))
-            hidden = mask[r * w : (r + 1) * w]
+            hidden = mask[r]
             cells = [Cell(None, True) if m else Cell(v) for v, m in zip(n[r], hidden, strict=True)]
             cells += [Cell(None, True) if m else Cell(v.quantize(TWO)) for v, m in zip(c[r], hidden, strict=True)]
             rows.append(Row(label, cells))
@@ -773,6 +803,9 @@ def compute(
     scope = Scope(municipality_id=municipality_id, team_id=team_id, using=using)
     periods = periods_for(period_start, period_end)
     columns = [p.label for p in periods]
+    data = ReportData(
+        municipality_id=municipality_id, team_id=team_id, period_start=period_start, period_end=period_end
+    )
     steps: list[Callable[[], list[Section] | Section]] = [
         lambda: _signals(scope, periods, columns, minimum),
         lambda: _cases(scope, periods, columns, minimum),
@@ -780,16 +813,13 @@ def compute(
         lambda: _questions(scope, periods, columns, minimum),
         lambda: _self_reliance(scope, periods, columns, minimum),
         lambda: _ladder(scope, periods, columns, minimum),
-        lambda: _outcomes(scope, periods, columns, minimum),
+        lambda: _outcomes(scope, periods, columns, minimum, data.section("cases")),
         lambda: _escalations(scope, periods, columns, minimum),
         lambda: _arrangements(scope, periods, minimum),
         lambda: _budget(scope, periods, minimum),
         lambda: _experience(scope, periods, columns, minimum),
         lambda: _safety(scope, periods, columns, minimum),
     ]
-    data = ReportData(
-        municipality_id=municipality_id, team_id=team_id, period_start=period_start, period_end=period_end
-    )
     for n, step in enumerate(steps, start=1):
         result = step()
         data.sections.extend(result if isinstance(result, list) else [result])
