@@ -156,7 +156,9 @@ def suppress_linked_tables(
     arrangements by law, kind, provider and form). They are suppressed as one system: each
     column sums to its total, and the totals of one column are equal across the tables, so
     a total hidden in one table is never published in another."""
-    offsets, flat, flat_force = [], [], []
+    offsets: list[int] = []
+    flat: list[int] = []
+    flat_force: list[bool] = []
     width = len(tables[0][0]) if tables and tables[0] else 0
     for t, table in enumerate(tables):
         offsets.append(len(flat))

@@ -624,8 +624,7 @@ def _arrangements(scope: Scope, periods: list[Period], minimum: int) -> list[Sec
     ]
     base = Arrangement.objects.using(scope.using).filter(scope.case_q("case"))
     months = CommitmentMonth.objects.using(scope.using).filter(scope.case_q("arrangement__case"))
-    sections = []
-    dims = [
+    dims: list[tuple[str, str, str, dict[Any, Any]]] = [
         ("arrangements_by_law", _("Voorzieningen naar wet"), "item__law", dict(Law.choices)),
         ("arrangements_by_kind", _("Voorzieningen naar soort"), "item__kind", dict(ProvisionKind.choices)),
         ("arrangements_by_provider", _("Voorzieningen naar aanbieder"), "provider__name", {}),
@@ -666,7 +665,7 @@ def _arrangements(scope: Scope, periods: list[Period], minimum: int) -> list[Sec
         costs_by_table.append(c)
         orders.append(order)
     masks = disclosure.suppress_linked_tables(tables, minimum=minimum, force=forces)
-    sections = []
+    sections: list[Section] = []
     for (key, title, _dim, labels), order, n, c, mask in zip(dims, orders, tables, costs_by_table, masks, strict=True):
         rows = []
         for r, k in enumerate([*order, "__total__"]):

@@ -131,8 +131,8 @@ def _split(total_parts: list[int], k: int) -> list[list[int]]:
 @given(parts=st.lists(count, min_size=1, max_size=8), k=st.integers(1, 4))
 def test_tables_of_one_population_hide_a_total_in_all_of_them(parts: list[int], k: int) -> None:
     """Signals by source and by triage route have the same total: hidden in one, hidden in all."""
-    a = [[v] for v in parts] + [[sum(parts)]]
-    b = _split(parts, k) + [[sum(parts)]]
+    a = [*([v] for v in parts), [sum(parts)]]
+    b = [*_split(parts, k), [sum(parts)]]
     mask_a, mask_b = disclosure.suppress_linked_tables([a, b], minimum=MIN)
     assert mask_a[-1][0] == mask_b[-1][0]
     for table, mask in ((a, mask_a), (b, mask_b)):
