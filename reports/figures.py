@@ -25,16 +25,13 @@ from fractions import Fraction
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.db import models
+from django.db import connections, models
 from django.db.models import (
     Avg,
     Count,
-    DurationField,
     Exists,
-    ExpressionWrapper,
     F,
     FloatField,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -315,61 +312,74 @@ def _first_signal() -> Subquery:
     return Subquery(Signal.objects.filter(case_id=OuterRef("pk")).order_by("received_on").values("received_on")[:1])
 
 
+def _case_ids_sql(scope: Scope) -> tuple[str, tuple[Any, ...]]:
+    """The SQL (and parameters) of the ids of the counted cases, for raw aggregate queries."""
+    sql, params = scope.cases().values("id").query.get_compiler(using=scope.using).as_sql()
+    return sql, tuple(params)
+
+
+def _days_between(later: str, earlier: str, vendor: str) -> str:
+    if vendor == "postgresql":
+        return f"({later} - {earlier})"
+    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+
+def _first_event_histograms(scope: Scope, periods: list[Period], event_sql: str) -> dict[int, dict[int, int]]:
+    """{period index: {days: cases}} from a case's first signal to its first event, for the
+    cases whose first event falls in a period. One aggregate query: the first signal and the
+    first event per case are GROUP BY case (hash aggregates), not a subquery per case."""
+    conn = connections[scope.using]
+    cases_sql, cases_params = _case_ids_sql(scope)
+    signal = Signal._meta.db_table
+    bucket = " ".join(f"WHEN e.first_on BETWEEN %s AND %s THEN {i}" for i in range(len(periods)))
+    bucket_params = tuple(v for p in periods for v in (p.start, p.end))
+    span = " OR ".join("e.first_on BETWEEN %s AND %s" for _p in periods)
+    # Only table names from the models' metadata and fixed fragments are formatted in; every
+    # value is a query parameter.
+    sql = f"""
+        SELECT x.bucket, x.days, COUNT(*) FROM (
+            SELECT CASE {bucket} END AS bucket, {_days_between("e.first_on", "s.first_on", conn.vendor)} AS days
+              FROM (SELECT case_id, MIN(received_on) AS first_on FROM {signal}
+                     WHERE case_id IS NOT NULL GROUP BY case_id) s
+              JOIN ({event_sql}) e ON e.case_id = s.case_id
+             WHERE ({span}) AND s.case_id IN ({cases_sql})
+        ) x GROUP BY x.bucket, x.days
+    """  # noqa: S608
+    hist: dict[int, dict[int, int]] = defaultdict(dict)
+    with conn.cursor() as cur:
+        cur.execute(sql, bucket_params + bucket_params + cases_params)
+        for b, days, n in cur.fetchall():
+            d = max(int(days), 0)
+            hist[int(b)][d] = hist[int(b)].get(d, 0) + int(n)
+    return hist
+
+
 def _durations(scope: Scope, periods: list[Period], columns: list[str], minimum: int) -> Section:
     """Days from the first signal of a case to its first gesprek and to its first agreed plan,
     for the gesprekken held and plans agreed in each period: a histogram of days per period
     from SQL (GROUP BY days), the median and p90 from that histogram."""
-    first_gesprek = Subquery(
-        Gesprek.objects.filter(case_id=OuterRef("pk"), status=GesprekStatus.FINAL).order_by("date").values("date")[:1]
-    )
-    first_plan = Subquery(
-        Plan.objects.filter(case_id=OuterRef("pk"), agreed_on__isnull=False)
-        .order_by("agreed_on")
-        .values("agreed_on")[:1]
-    )
+    gesprek, plan = Gesprek._meta.db_table, Plan._meta.db_table
+    events = {
+        _("gesprek"): f"SELECT case_id, MIN(date) AS first_on FROM {gesprek} WHERE status = 'final' GROUP BY case_id",  # noqa: S608
+        _("plan met akkoord"): (
+            f"SELECT case_id, MIN(agreed_on) AS first_on FROM {plan} WHERE agreed_on IS NOT NULL GROUP BY case_id"  # noqa: S608
+        ),
+    }
     rows: list[Row] = []
-    for name, event in ((_("gesprek"), first_gesprek), (_("plan met akkoord"), first_plan)):
-        bucket = models.Case(
-            *(When(Q(event_on__gte=p.start, event_on__lte=p.end), then=Value(i)) for i, p in enumerate(periods)),
-            default=Value(-1),
-            output_field=IntegerField(),
-        )
-        qs = (
-            scope.cases()
-            .annotate(signal_on=_first_signal(), event_on=event)
-            .filter(signal_on__isnull=False, event_on__isnull=False)
-            .annotate(
-                bucket=bucket, days=ExpressionWrapper(F("event_on") - F("signal_on"), output_field=DurationField())
-            )
-            .filter(bucket__gte=0)
-            .values("bucket", "days")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-        hist: dict[int, dict[int, int]] = defaultdict(dict)
-        for r in qs:
-            days = r["days"].days if isinstance(r["days"], dt.timedelta) else int(r["days"])
-            hist[r["bucket"]][max(days, 0)] = hist[r["bucket"]].get(max(days, 0), 0) + r["n"]
+    for name, event_sql in events.items():
+        hist = _first_event_histograms(scope, periods, event_sql)
         ns = [sum(hist[i].values()) for i in range(len(periods))]
         rows.append(Row(_("Signaal tot %(event)s: aantal") % {"event": name}, [_count_cell(n, minimum) for n in ns]))
-        rows.append(
-            Row(
-                _("Signaal tot %(event)s: mediaan (dagen)") % {"event": name},
-                [
-                    _stat_cell(_percentile(hist[i], 0.5), observations=ns[i], minimum=minimum)
-                    for i in range(len(periods))
-                ],
+        for label, q in ((_("mediaan (dagen)"), 0.5), (_("90e percentiel (dagen)"), 0.9)):
+            rows.append(
+                Row(
+                    _("Signaal tot %(event)s: %(stat)s") % {"event": name, "stat": label},
+                    [
+                        _stat_cell(_percentile(hist[i], q), observations=ns[i], minimum=minimum)
+                        for i in range(len(periods))
+                    ],
+                )
             )
-        )
-        rows.append(
-            Row(
-                _("Signaal tot %(event)s: 90e percentiel (dagen)") % {"event": name},
-                [
-                    _stat_cell(_percentile(hist[i], 0.9), observations=ns[i], minimum=minimum)
-                    for i in range(len(periods))
-                ],
-            )
-        )
     return Section(
         key="durations",
         title=_("Doorlooptijden"),
@@ -540,9 +550,15 @@ def _outcomes(scope: Scope, periods: list[Period], columns: list[str], minimum: 
             .distinct()
             .count()
         )
-        overlap = Arrangement.objects.filter(_overlap_q(p), case_id=OuterRef("pk"))
-        laws = overlap.order_by().values("case_id").annotate(n=Count("item__law", distinct=True)).values("n")
-        integrated.append(supported.annotate(laws=Subquery(laws)).filter(laws__gt=1).count())
+        # Cases with running arrangements under more than one law: GROUP BY case HAVING, counted.
+        integrated.append(
+            Arrangement.objects.using(scope.using)
+            .filter(_overlap_q(p), case_id__in=supported.values("id"))
+            .values("case_id")
+            .annotate(laws=Count("item__law", distinct=True))
+            .filter(laws__gt=1)
+            .count()
+        )
         heavy = Arrangement.objects.filter(
             _running_q(p.end),
             Q(item__kind=ProvisionKind.MAATWERK) | Q(item__taakveld=Taakveld.T6_3),
@@ -637,28 +653,52 @@ def _arrangements(scope: Scope, periods: list[Period], minimum: int) -> list[Sec
     total_households = base.filter(span).aggregate(
         **{f"h{i}": Count("case_id", filter=_overlap_q(p), distinct=True) for i, p in enumerate(periods)}
     )
+    # One GROUP BY over every combination of the four dimensions (a few hundred rows at most:
+    # laws x kinds x providers x forms), then the four tables are sums over those rows.
+    # Households are not additive over combinations: a row's households are at least the
+    # largest of its combinations', and that lower bound decides the household rule (a row
+    # whose every combination has fewer than the minimum households is hidden).
+    combo = [d for _k, _t, d, _l in dims]
+    agg: dict[str, Any] = {}
+    for i, p in enumerate(periods):
+        agg[f"n{i}"] = Count("id", filter=_overlap_q(p))
+        agg[f"h{i}"] = Count("case_id", filter=_overlap_q(p), distinct=True)
+    combos = list(base.filter(span).values(*combo).annotate(**agg).order_by())
+    cost_agg = {
+        f"c{i}": Sum("amount", filter=Q(month__gte=p.start.replace(day=1), month__lte=p.end))
+        for i, p in enumerate(periods)
+    }
+    cost_rows = list(
+        months.filter(month__gte=min(p.start for p in periods).replace(day=1), month__lte=max(p.end for p in periods))
+        .values(*(f"arrangement__{d}" for d in combo))
+        .annotate(**cost_agg)
+        .order_by()
+    )
     tables, forces, costs_by_table, orders = [], [], [], []
     for _key, _title, dim, labels in dims:
-        agg: dict[str, Any] = {}
-        for i, p in enumerate(periods):
-            agg[f"n{i}"] = Count("id", filter=_overlap_q(p))
-            agg[f"h{i}"] = Count("case_id", filter=_overlap_q(p), distinct=True)
-        counted = {r[dim]: r for r in base.filter(span).values(dim).annotate(**agg).order_by()}
-        cost_agg = {
-            f"c{i}": Sum("amount", filter=Q(month__gte=p.start.replace(day=1), month__lte=p.end))
-            for i, p in enumerate(periods)
-        }
-        costs = {
-            r[f"arrangement__{dim}"]: r for r in months.values(f"arrangement__{dim}").annotate(**cost_agg).order_by()
-        }
+        counted: dict[Any, list[int]] = {}
+        lower: dict[Any, list[int]] = {}
+        for r in combos:
+            k = r[dim]
+            counted.setdefault(k, [0] * w)
+            lower.setdefault(k, [0] * w)
+            for i in range(w):
+                counted[k][i] += r[f"n{i}"]
+                lower[k][i] = max(lower[k][i], r[f"h{i}"])
+        costs: dict[Any, list[Decimal]] = {}
+        for r in cost_rows:
+            k = r[f"arrangement__{dim}"]
+            costs.setdefault(k, [Decimal(0)] * w)
+            for i in range(w):
+                costs[k][i] += r[f"c{i}"] or Decimal(0)
         order = [k for k in labels if k in counted] + sorted(
             (k for k in counted if k not in labels), key=lambda k: (k is None, k or "")
         )
-        n = [[counted[k][f"n{i}"] for i in range(w)] for k in order]
-        c = [[(costs.get(k, {}).get(f"c{i}") or Decimal(0)) for i in range(w)] for k in order]
+        n = [list(counted[k]) for k in order]
+        c = [list(costs.get(k, [Decimal(0)] * w)) for k in order]
         n.append([sum(r[i] for r in n) for i in range(w)])
         c.append([sum((r[i] for r in c), Decimal(0)) for i in range(w)])
-        h = [[counted[k][f"h{i}"] for i in range(w)] for k in order]
+        h = [lower[k] for k in order]
         h.append([total_households[f"h{i}"] for i in range(w)])
         tables.append(n)
         forces.append([[disclosure.is_small(v, minimum) for v in row] for row in h])
