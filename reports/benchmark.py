@@ -133,7 +133,7 @@ def benchmark(
         .filter(municipality_id=viewpoint.municipality_id, kind__in=DISTRICT_KINDS)
         .order_by("name")
     )
-    scope = Scope(municipality_id=viewpoint.municipality_id, team_id=None, using=using)
+    scope = Scope.of(municipality_id=viewpoint.municipality_id, team_id=None, using=using)
     ids = [t.pk for t in teams]
 
     # Households: cases open on some day of the period.
