@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -889,9 +890,28 @@ def compute(
         lambda: _experience(scope, periods, columns, minimum),
         lambda: _safety(scope, periods, columns, minimum),
     ]
-    for n, step in enumerate(steps, start=1):
-        result = step()
-        data.sections.extend(result if isinstance(result, list) else [result])
-        if progress is not None:
-            progress(round(100 * n / len(steps)))
+    with _one_core(using):
+        for n, step in enumerate(steps, start=1):
+            result = step()
+            data.sections.extend(result if isinstance(result, list) else [result])
+            if progress is not None:
+                progress(round(100 * n / len(steps)))
     return data
+
+
+@contextmanager
+def _one_core(using: str) -> Iterator[None]:
+    """Keep a report's queries on one PostgreSQL process: no parallel workers, so on a small
+    machine where `reporting` is the primary itself the regisseurs' pages keep the other
+    cores (docs/performance.md, "Quarterly report"). A replica gets the same (harmless)."""
+    conn = connections[using]
+    if conn.vendor != "postgresql":
+        yield
+        return
+    with conn.cursor() as cur:
+        cur.execute("SET max_parallel_workers_per_gather = 0")
+    try:
+        yield
+    finally:
+        with conn.cursor() as cur:
+            cur.execute("RESET max_parallel_workers_per_gather")
