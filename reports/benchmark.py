@@ -77,11 +77,12 @@ class Benchmark:
         return {
             "label": self.columns[column],
             "labels": [r.label for r in rows],
-            "values": [
-                None if r.cells[column].suppressed or r.cells[column].value is None else float(r.cells[column].value)
-                for r in rows
-            ],
+            "values": [_chart_value(r.cells[column]) for r in rows],
         }
+
+
+def _chart_value(cell: Cell) -> float | None:
+    return None if cell.suppressed or cell.value is None else float(cell.value)
 
 
 # --- who may see it ------------------------------------------------------------------------
@@ -132,7 +133,7 @@ def benchmark(
         .filter(municipality_id=viewpoint.municipality_id, kind__in=DISTRICT_KINDS)
         .order_by("name")
     )
-    scope = Scope(municipality_id=viewpoint.municipality_id, team_id=None, using=using)
+    scope = Scope.of(municipality_id=viewpoint.municipality_id, team_id=None, using=using)
     ids = [t.pk for t in teams]
 
     # Households: cases open on some day of the period.

@@ -25,7 +25,7 @@ class PeriodForm(InputPolicyMixin, Form):
     def __init__(self, *args, periods: list[bench.Period], **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.periods = {p.start.isoformat(): p for p in periods}
-        self.fields["kwartaal"].choices = [(k, p.label) for k, p in self.periods.items()]
+        self.fields["kwartaal"].choices = [(k, p.label) for k, p in self.periods.items()]  # type: ignore[attr-defined]
         self.fields["kwartaal"].error_messages["invalid_choice"] = _("Kies een van de kwartalen uit de lijst.")
 
     def period(self) -> bench.Period:

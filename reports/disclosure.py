@@ -145,6 +145,42 @@ def suppress_table(
     return [mask[r * n_cols : (r + 1) * n_cols] for r in range(n_rows)]
 
 
+def suppress_linked_tables(
+    tables: Sequence[Sequence[Sequence[int]]],
+    *,
+    minimum: int,
+    force: Sequence[Sequence[Sequence[bool]]] | None = None,
+) -> list[list[list[bool]]]:
+    """Several tables of the same population, each with a total row (its last row), whose
+    totals are the same number (signals by source, by entry point, by triage route; the
+    arrangements by law, kind, provider and form). They are suppressed as one system: each
+    column sums to its total, and the totals of one column are equal across the tables, so
+    a total hidden in one table is never published in another."""
+    offsets: list[int] = []
+    flat: list[int] = []
+    flat_force: list[bool] = []
+    width = len(tables[0][0]) if tables and tables[0] else 0
+    for t, table in enumerate(tables):
+        offsets.append(len(flat))
+        for r, row in enumerate(table):
+            flat.extend(int(v) for v in row)
+            flat_force.extend(bool(force[t][r][c]) if force is not None else False for c in range(len(row)))
+    equations: list[list[tuple[int, int]]] = []
+    for t, table in enumerate(tables):
+        last = len(table) - 1
+        for c in range(width):
+            cells = [(offsets[t] + r * width + c, 1) for r in range(last)]
+            equations.append([*cells, (offsets[t] + last * width + c, -1)])
+            if t:
+                first_total = offsets[0] + (len(tables[0]) - 1) * width + c
+                equations.append([(offsets[t] + last * width + c, 1), (first_total, -1)])
+    mask = suppress(flat, equations, minimum=minimum, force=flat_force)
+    return [
+        [mask[offsets[t] + r * width : offsets[t] + (r + 1) * width] for r in range(len(table))]
+        for t, table in enumerate(tables)
+    ]
+
+
 def follow(mask: Sequence[bool], values: Sequence[Decimal | int | None]) -> list[Decimal | int | None]:
     """Values laid out like a suppressed count table: hidden where the count is hidden."""
     return [None if m else v for m, v in zip(mask, values, strict=True)]

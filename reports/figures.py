@@ -18,22 +18,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.db import models
+from django.db import connections, models
 from django.db.models import (
     Avg,
     Count,
-    DurationField,
     Exists,
-    ExpressionWrapper,
     F,
     FloatField,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -48,7 +47,7 @@ from accounts.constants import TeamKind
 from arrangements.constants import DeliveryForm, Law, ProvisionKind, Taakveld
 from arrangements.models import Arrangement, CommitmentMonth, Escalation
 from budget.models import BudgetLine, HouseholdSpend, MonthlyRollup
-from cases.models import Case, HouseholdMember
+from cases.models import Case, HouseholdMember, Person
 from intake.constants import GOAL_THRESHOLD, Domain, GesprekStatus, SignalSource, TriageRoute
 from intake.models import DomainScore, Gesprek, MeldcodeStep, Signal
 from plan.constants import QUESTIONS, MeasurementSource
@@ -99,36 +98,66 @@ def periods_for(start: dt.date, end: dt.date) -> list[Period]:
 
 @dataclass(frozen=True)
 class Scope:
+    """What a report counts. The households and persons under a processing restriction are
+    looked up once (`Scope.of`): they are few (AVG art. 18 requests), so every query filters
+    them out by id — and not at all when there are none — instead of carrying an anti-join
+    to the persons table in each of its forty queries."""
+
     municipality_id: int
     team_id: int | None
     using: str
+    restricted_households: tuple[int, ...] = ()
+    restricted_persons: tuple[int, ...] = ()
+
+    @classmethod
+    def of(cls, *, municipality_id: int, team_id: int | None, using: str) -> Scope:
+        restricted = list(
+            HouseholdMember.objects.using(using)
+            .filter(person__processing_restricted=True, person__municipality_id=municipality_id)
+            .values_list("household_id", "person_id")
+        )
+        return cls(
+            municipality_id=municipality_id,
+            team_id=team_id,
+            using=using,
+            restricted_households=tuple(sorted({h for h, _p in restricted})),
+            restricted_persons=tuple(
+                sorted(
+                    Person.objects.using(using)
+                    .filter(processing_restricted=True, municipality_id=municipality_id)
+                    .values_list("pk", flat=True)
+                )
+            ),
+        )
 
     def cases(self) -> QuerySet[Case]:
         """The cases counted: in scope, without a household member under restriction."""
         qs = Case.objects.using(self.using).filter(team__municipality_id=self.municipality_id)
         if self.team_id:
             qs = qs.filter(team_id=self.team_id)
-        return qs.filter(~Exists(_restricted_members("household_id")))
+        if self.restricted_households:
+            qs = qs.exclude(household_id__in=self.restricted_households)
+        return qs
 
     def case_q(self, prefix: str) -> Q:
         """The same filter for a model that reaches its case through `prefix` (e.g. 'case')."""
         q = Q(**{f"{prefix}__team__municipality_id": self.municipality_id})
         if self.team_id:
             q &= Q(**{f"{prefix}__team_id": self.team_id})
-        return q & ~Q(Exists(_restricted_members(f"{prefix}__household_id")))
+        if self.restricted_households:
+            q &= ~Q(**{f"{prefix}__household_id__in": self.restricted_households})
+        return q
 
     def signals(self) -> QuerySet[Signal]:
         qs = Signal.objects.using(self.using).filter(team__municipality_id=self.municipality_id)
         if self.team_id:
             qs = qs.filter(team_id=self.team_id)
-        restricted_person = Signal.persons.through.objects.filter(
-            signal_id=OuterRef("pk"), person__processing_restricted=True
-        )
-        return qs.filter(~Exists(restricted_person))
-
-
-def _restricted_members(household_ref: str) -> QuerySet[HouseholdMember]:
-    return HouseholdMember.objects.filter(household_id=OuterRef(household_ref), person__processing_restricted=True)
+        if self.restricted_persons:
+            about_restricted = Signal.persons.through.objects.filter(
+                signal_id=OuterRef("pk"), person_id__in=self.restricted_persons
+            )
+            qs = qs.filter(~Exists(about_restricted))
+        return qs
 
 
 # --- building tables -----------------------------------------------------------------------
@@ -180,6 +209,32 @@ def _count_section(
     return Section(key=key, title=title, columns=columns, rows=out_rows, chart=chart, note=note)
 
 
+def _linked_count_sections(
+    specs: list[tuple[str, str, list[tuple[str, list[int]]], str]],
+    *,
+    columns: list[str],
+    minimum: int,
+) -> list[Section]:
+    """Tables of one population (each with a total row): suppressed as one system, so a
+    total hidden in one of them is hidden in all (disclosure.suppress_linked_tables)."""
+    width = len(columns)
+    tables = []
+    for _key, _title, rows, _note in specs:
+        counts = [list(c) for _, c in rows]
+        counts.append([sum(r[c] for r in counts) for c in range(width)])
+        tables.append(counts)
+    masks = disclosure.suppress_linked_tables(tables, minimum=minimum)
+    sections = []
+    for (key, title, rows, note), counts, mask in zip(specs, tables, masks, strict=True):
+        labels = [label for label, _ in rows] + [_("Totaal")]
+        out_rows = [
+            Row(label=lbl, cells=[Cell(None, True) if m else Cell(v) for v, m in zip(vals, ms, strict=True)])
+            for lbl, vals, ms in zip(labels, counts, mask, strict=True)
+        ]
+        sections.append(Section(key=key, title=title, columns=columns, rows=out_rows, chart="bar", note=note))
+    return sections
+
+
 def _choice_rows(
     choices: Iterable[tuple[str, Any]], data: dict[Any, list[int]], width: int
 ) -> list[tuple[str, list[int]]]:
@@ -187,27 +242,26 @@ def _choice_rows(
 
 
 def _percentile(histogram: dict[int, int], q: float) -> Decimal | None:
-    """percentile_cont over a histogram {value: count} (linear interpolation between ranks)."""
+    """percentile_cont over a histogram {value: count}: linear interpolation between the
+    two ranks around q * (n - 1), in exact arithmetic, rounded half up to one decimal."""
     n = sum(histogram.values())
     if n == 0:
         return None
-    pos = q * (n - 1)
-    lo_rank, frac = int(pos), pos - int(pos)
-    values = sorted(histogram)
-    seen = 0
+    pos = Fraction(str(q)) * (n - 1)
+    lo_rank = int(pos)
+    frac = pos - lo_rank
     lo = hi = None
-    for v in values:
-        c = histogram[v]
-        if lo is None and lo_rank < seen + c:
+    seen = 0
+    for v in sorted(histogram):
+        seen += histogram[v]
+        if lo is None and lo_rank < seen:
             lo = v
-        if lo_rank + 1 < seen + c or (lo_rank + 1 >= n and lo is not None):
+        if lo_rank + 1 < seen or seen == n:
             hi = v
-            if lo is not None:
-                break
-        seen += c
-    assert lo is not None
-    hi = lo if hi is None else hi
-    return (Decimal(lo) + (Decimal(hi) - Decimal(lo)) * Decimal(str(frac))).quantize(ONE, ROUND_HALF_UP)
+            break
+    assert lo is not None and hi is not None
+    exact = lo + (hi - lo) * frac
+    return (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(ONE, ROUND_HALF_UP)
 
 
 def _stat_cell(value: Decimal | int | None, *, observations: int, minimum: int) -> Cell:
@@ -234,30 +288,20 @@ def _signals(scope: Scope, periods: list[Period], columns: list[str], minimum: i
         (_("Gekoppeld aan een bestaand dossier"), by_route.get(TriageRoute.ATTACHED, [0] * w)),
         (_("Nog niet getrieerd"), by_route.get("", [0] * w)),
     ]
-    return [
-        _count_section(
-            key="signals_by_source",
-            title=_("Aanmeldingen naar bron"),
-            columns=columns,
-            rows=_choice_rows(SignalSource.choices, by_source, w),
-            minimum=minimum,
-        ),
-        _count_section(
-            key="signals_by_entry",
-            title=_("Aanmeldingen naar toegang"),
-            columns=columns,
-            rows=_choice_rows(TeamKind.choices, by_entry, w),
-            minimum=minimum,
-            note=_("De toegang is het soort team dat de aanmelding ontving."),
-        ),
-        _count_section(
-            key="triage",
-            title=_("Uitkomst van de triage"),
-            columns=columns,
-            rows=route_rows,
-            minimum=minimum,
-        ),
-    ]
+    return _linked_count_sections(
+        [
+            ("signals_by_source", _("Aanmeldingen naar bron"), _choice_rows(SignalSource.choices, by_source, w), ""),
+            (
+                "signals_by_entry",
+                _("Aanmeldingen naar toegang"),
+                _choice_rows(TeamKind.choices, by_entry, w),
+                _("De toegang is het soort team dat de aanmelding ontving."),
+            ),
+            ("triage", _("Uitkomst van de triage"), route_rows, ""),
+        ],
+        columns=columns,
+        minimum=minimum,
+    )
 
 
 def _cases(scope: Scope, periods: list[Period], columns: list[str], minimum: int) -> Section:
@@ -268,16 +312,22 @@ def _cases(scope: Scope, periods: list[Period], columns: list[str], minimum: int
         agg[f"open{i}"] = Count(
             "id", filter=Q(opened_on__lte=p.end) & (Q(closed_on__isnull=True) | Q(closed_on__gt=p.end))
         )
+        agg[f"supported{i}"] = Count("id", filter=_open_during(p))
     row = scope.cases().aggregate(**agg)
     w = len(periods)
     rows = [
         (_("Dossiers geopend"), [row[f"opened{i}"] for i in range(w)]),
         (_("Dossiers gesloten"), [row[f"closed{i}"] for i in range(w)]),
         (_("Dossiers open aan het eind"), [row[f"open{i}"] for i in range(w)]),
+        (_("Huishoudens ondersteund (dossier open in de periode)"), [row[f"supported{i}"] for i in range(w)]),
     ]
     # The flow ties the quarter to the previous one: open(end) = open(previous end) + opened - closed.
     # Published together, one hidden term of it would be recoverable from the other three.
-    flow = [[((2, 0), 1), ((2, 1), -1), ((0, 0), -1), ((1, 0), 1)]]
+    # And the households supported (a case open on some day) = open at the previous end + opened.
+    flow = [
+        [((2, 0), 1), ((2, 1), -1), ((0, 0), -1), ((1, 0), 1)],
+        [((3, 0), 1), ((2, 1), -1), ((0, 0), -1)],
+    ]
     return _count_section(
         key="cases",
         title=_("Instroom en uitstroom van dossiers"),
@@ -293,61 +343,74 @@ def _first_signal() -> Subquery:
     return Subquery(Signal.objects.filter(case_id=OuterRef("pk")).order_by("received_on").values("received_on")[:1])
 
 
+def _case_ids_sql(scope: Scope) -> tuple[str, tuple[Any, ...]]:
+    """The SQL (and parameters) of the ids of the counted cases, for raw aggregate queries."""
+    sql, params = scope.cases().values("id").query.get_compiler(using=scope.using).as_sql()
+    return sql, tuple(params)
+
+
+def _days_between(later: str, earlier: str, vendor: str) -> str:
+    if vendor == "postgresql":
+        return f"({later} - {earlier})"
+    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+
+def _first_event_histograms(scope: Scope, periods: list[Period], event_sql: str) -> dict[int, dict[int, int]]:
+    """{period index: {days: cases}} from a case's first signal to its first event, for the
+    cases whose first event falls in a period. One aggregate query: the first signal and the
+    first event per case are GROUP BY case (hash aggregates), not a subquery per case."""
+    conn = connections[scope.using]
+    cases_sql, cases_params = _case_ids_sql(scope)
+    signal = Signal._meta.db_table
+    bucket = " ".join(f"WHEN e.first_on BETWEEN %s AND %s THEN {i}" for i in range(len(periods)))
+    bucket_params = tuple(v for p in periods for v in (p.start, p.end))
+    span = " OR ".join("e.first_on BETWEEN %s AND %s" for _p in periods)
+    # Only table names from the models' metadata and fixed fragments are formatted in; every
+    # value is a query parameter.
+    sql = f"""
+        SELECT x.bucket, x.days, COUNT(*) FROM (
+            SELECT CASE {bucket} END AS bucket, {_days_between("e.first_on", "s.first_on", conn.vendor)} AS days
+              FROM (SELECT case_id, MIN(received_on) AS first_on FROM {signal}
+                     WHERE case_id IS NOT NULL GROUP BY case_id) s
+              JOIN ({event_sql}) e ON e.case_id = s.case_id
+             WHERE ({span}) AND s.case_id IN ({cases_sql})
+        ) x GROUP BY x.bucket, x.days
+    """  # noqa: S608
+    hist: dict[int, dict[int, int]] = defaultdict(dict)
+    with conn.cursor() as cur:
+        cur.execute(sql, bucket_params + bucket_params + cases_params)
+        for b, days, n in cur.fetchall():
+            d = max(int(days), 0)
+            hist[int(b)][d] = hist[int(b)].get(d, 0) + int(n)
+    return hist
+
+
 def _durations(scope: Scope, periods: list[Period], columns: list[str], minimum: int) -> Section:
     """Days from the first signal of a case to its first gesprek and to its first agreed plan,
     for the gesprekken held and plans agreed in each period: a histogram of days per period
     from SQL (GROUP BY days), the median and p90 from that histogram."""
-    first_gesprek = Subquery(
-        Gesprek.objects.filter(case_id=OuterRef("pk"), status=GesprekStatus.FINAL).order_by("date").values("date")[:1]
-    )
-    first_plan = Subquery(
-        Plan.objects.filter(case_id=OuterRef("pk"), agreed_on__isnull=False)
-        .order_by("agreed_on")
-        .values("agreed_on")[:1]
-    )
+    gesprek, plan = Gesprek._meta.db_table, Plan._meta.db_table
+    events = {
+        _("gesprek"): f"SELECT case_id, MIN(date) AS first_on FROM {gesprek} WHERE status = 'final' GROUP BY case_id",  # noqa: S608
+        _("plan met akkoord"): (
+            f"SELECT case_id, MIN(agreed_on) AS first_on FROM {plan} WHERE agreed_on IS NOT NULL GROUP BY case_id"  # noqa: S608
+        ),
+    }
     rows: list[Row] = []
-    for name, event in ((_("gesprek"), first_gesprek), (_("plan met akkoord"), first_plan)):
-        bucket = models.Case(
-            *(When(Q(event_on__gte=p.start, event_on__lte=p.end), then=Value(i)) for i, p in enumerate(periods)),
-            default=Value(-1),
-            output_field=IntegerField(),
-        )
-        qs = (
-            scope.cases()
-            .annotate(signal_on=_first_signal(), event_on=event)
-            .filter(signal_on__isnull=False, event_on__isnull=False)
-            .annotate(
-                bucket=bucket, days=ExpressionWrapper(F("event_on") - F("signal_on"), output_field=DurationField())
-            )
-            .filter(bucket__gte=0)
-            .values("bucket", "days")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-        hist: dict[int, dict[int, int]] = defaultdict(dict)
-        for r in qs:
-            days = r["days"].days if isinstance(r["days"], dt.timedelta) else int(r["days"])
-            hist[r["bucket"]][max(days, 0)] = hist[r["bucket"]].get(max(days, 0), 0) + r["n"]
+    for name, event_sql in events.items():
+        hist = _first_event_histograms(scope, periods, event_sql)
         ns = [sum(hist[i].values()) for i in range(len(periods))]
         rows.append(Row(_("Signaal tot %(event)s: aantal") % {"event": name}, [_count_cell(n, minimum) for n in ns]))
-        rows.append(
-            Row(
-                _("Signaal tot %(event)s: mediaan (dagen)") % {"event": name},
-                [
-                    _stat_cell(_percentile(hist[i], 0.5), observations=ns[i], minimum=minimum)
-                    for i in range(len(periods))
-                ],
+        for label, q in ((_("mediaan (dagen)"), 0.5), (_("90e percentiel (dagen)"), 0.9)):
+            rows.append(
+                Row(
+                    _("Signaal tot %(event)s: %(stat)s") % {"event": name, "stat": label},
+                    [
+                        _stat_cell(_percentile(hist[i], q), observations=ns[i], minimum=minimum)
+                        for i in range(len(periods))
+                    ],
+                )
             )
-        )
-        rows.append(
-            Row(
-                _("Signaal tot %(event)s: 90e percentiel (dagen)") % {"event": name},
-                [
-                    _stat_cell(_percentile(hist[i], 0.9), observations=ns[i], minimum=minimum)
-                    for i in range(len(periods))
-                ],
-            )
-        )
     return Section(
         key="durations",
         title=_("Doorlooptijden"),
@@ -503,15 +566,14 @@ def _open_during(p: Period) -> Q:
     return Q(opened_on__lte=p.end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=p.start))
 
 
-def _outcomes(scope: Scope, periods: list[Period], columns: list[str], minimum: int) -> Section:
+def _outcomes(scope: Scope, periods: list[Period], columns: list[str], minimum: int, cases_section: Section) -> Section:
     """Seed 004's own indicators: people and households supported, an integrated offer
     (arrangements under more than one law), now independent (at the end of the period no
     running maatwerk and no income or debt help, Iv3 taakveld 6.3)."""
     cases = scope.cases()
-    persons, households, integrated, independent = [], [], [], []
+    persons, integrated, independent = [], [], []
     for p in periods:
         supported = cases.filter(_open_during(p))
-        households.append(supported.count())
         persons.append(
             HouseholdMember.objects.using(scope.using)
             .filter(household_id__in=supported.values("household_id"))
@@ -519,9 +581,15 @@ def _outcomes(scope: Scope, periods: list[Period], columns: list[str], minimum: 
             .distinct()
             .count()
         )
-        overlap = Arrangement.objects.filter(_overlap_q(p), case_id=OuterRef("pk"))
-        laws = overlap.order_by().values("case_id").annotate(n=Count("item__law", distinct=True)).values("n")
-        integrated.append(supported.annotate(laws=Subquery(laws)).filter(laws__gt=1).count())
+        # Cases with running arrangements under more than one law: GROUP BY case HAVING, counted.
+        integrated.append(
+            Arrangement.objects.using(scope.using)
+            .filter(_overlap_q(p), case_id__in=supported.values("id"))
+            .values("case_id")
+            .annotate(laws=Count("item__law", distinct=True))
+            .filter(laws__gt=1)
+            .count()
+        )
         heavy = Arrangement.objects.filter(
             _running_q(p.end),
             Q(item__kind=ProvisionKind.MAATWERK) | Q(item__taakveld=Taakveld.T6_3),
@@ -530,7 +598,8 @@ def _outcomes(scope: Scope, periods: list[Period], columns: list[str], minimum: 
         independent.append(supported.filter(~Exists(heavy)).count())
     rows = [
         Row(_("Inwoners ondersteund"), [_count_cell(n, minimum) for n in persons]),
-        Row(_("Huishoudens ondersteund"), [_count_cell(n, minimum) for n in households]),
+        # The same figure as in the cases section, with its suppression (it is tied to the flow there).
+        Row(_("Huishoudens ondersteund"), list(cases_section.rows[3].cells)),
         Row(
             _("Huishoudens met een integraal aanbod (meer dan één wet)"), [_count_cell(n, minimum) for n in integrated]
         ),
@@ -602,46 +671,77 @@ def _arrangements(scope: Scope, periods: list[Period], minimum: int) -> list[Sec
     ]
     base = Arrangement.objects.using(scope.using).filter(scope.case_q("case"))
     months = CommitmentMonth.objects.using(scope.using).filter(scope.case_q("arrangement__case"))
-    sections = []
-    dims = [
+    dims: list[tuple[str, str, str, dict[Any, Any]]] = [
         ("arrangements_by_law", _("Voorzieningen naar wet"), "item__law", dict(Law.choices)),
         ("arrangements_by_kind", _("Voorzieningen naar soort"), "item__kind", dict(ProvisionKind.choices)),
         ("arrangements_by_provider", _("Voorzieningen naar aanbieder"), "provider__name", {}),
         ("arrangements_by_form", _("Voorzieningen naar leveringsvorm"), "delivery_form", dict(DeliveryForm.choices)),
     ]
-    for key, title, dim, labels in dims:
-        agg: dict[str, Any] = {}
-        for i, p in enumerate(periods):
-            agg[f"n{i}"] = Count("id", filter=_overlap_q(p))
-            agg[f"h{i}"] = Count("case_id", filter=_overlap_q(p), distinct=True)
-        span = Q()
-        for p in periods:
-            span |= _overlap_q(p)
-        counted = {r[dim]: r for r in base.filter(span).values(dim).annotate(**agg).order_by()}
-        cost_agg = {
-            f"c{i}": Sum("amount", filter=Q(month__gte=p.start.replace(day=1), month__lte=p.end))
-            for i, p in enumerate(periods)
-        }
-        costs = {
-            r[f"arrangement__{dim}"]: r for r in months.values(f"arrangement__{dim}").annotate(**cost_agg).order_by()
-        }
+    span = Q()
+    for p in periods:
+        span |= _overlap_q(p)
+    # The households behind the whole population (the total rows): one distinct count.
+    total_households = base.filter(span).aggregate(
+        **{f"h{i}": Count("case_id", filter=_overlap_q(p), distinct=True) for i, p in enumerate(periods)}
+    )
+    # One GROUP BY over every combination of the four dimensions (a few hundred rows at most:
+    # laws x kinds x providers x forms), then the four tables are sums over those rows.
+    # Households are not additive over combinations: a row's households are at least the
+    # largest of its combinations', and that lower bound decides the household rule (a row
+    # whose every combination has fewer than the minimum households is hidden).
+    combo = [d for _k, _t, d, _l in dims]
+    agg: dict[str, Any] = {}
+    for i, p in enumerate(periods):
+        agg[f"n{i}"] = Count("id", filter=_overlap_q(p))
+        agg[f"h{i}"] = Count("case_id", filter=_overlap_q(p), distinct=True)
+    combos = list(base.filter(span).values(*combo).annotate(**agg).order_by())
+    cost_agg = {
+        f"c{i}": Sum("amount", filter=Q(month__gte=p.start.replace(day=1), month__lte=p.end))
+        for i, p in enumerate(periods)
+    }
+    cost_rows = list(
+        months.filter(month__gte=min(p.start for p in periods).replace(day=1), month__lte=max(p.end for p in periods))
+        .values(*(f"arrangement__{d}" for d in combo))
+        .annotate(**cost_agg)
+        .order_by()
+    )
+    tables, forces, costs_by_table, orders = [], [], [], []
+    for _key, _title, dim, labels in dims:
+        counted: dict[Any, list[int]] = {}
+        lower: dict[Any, list[int]] = {}
+        for r in combos:
+            k = r[dim]
+            counted.setdefault(k, [0] * w)
+            lower.setdefault(k, [0] * w)
+            for i in range(w):
+                counted[k][i] += r[f"n{i}"]
+                lower[k][i] = max(lower[k][i], r[f"h{i}"])
+        costs: dict[Any, list[Decimal]] = {}
+        for r in cost_rows:
+            k = r[f"arrangement__{dim}"]
+            costs.setdefault(k, [Decimal(0)] * w)
+            for i in range(w):
+                costs[k][i] += r[f"c{i}"] or Decimal(0)
         order = [k for k in labels if k in counted] + sorted(
             (k for k in counted if k not in labels), key=lambda k: (k is None, k or "")
         )
-        n = [[counted[k][f"n{i}"] for i in range(w)] for k in order]
-        h = [[counted[k][f"h{i}"] for i in range(w)] for k in order]
-        c = [[(costs.get(k, {}).get(f"c{i}") or Decimal(0)) for i in range(w)] for k in order]
+        n = [list(counted[k]) for k in order]
+        c = [list(costs.get(k, [Decimal(0)] * w)) for k in order]
         n.append([sum(r[i] for r in n) for i in range(w)])
-        h.append([sum(r[i] for r in h) for i in range(w)])  # an upper bound, only for the primary rule
         c.append([sum((r[i] for r in c), Decimal(0)) for i in range(w)])
-        force = [disclosure.is_small(v, minimum) for row in h for v in row]
-        flat_n = [v for row in n for v in row]
-        eqs = [[*((r * w + i, 1) for r in range(len(order))), (len(order) * w + i, -1)] for i in range(w)]
-        mask = disclosure.suppress(flat_n, eqs, minimum=minimum, force=force)
+        h = [lower[k] for k in order]
+        h.append([total_households[f"h{i}"] for i in range(w)])
+        tables.append(n)
+        forces.append([[disclosure.is_small(v, minimum) for v in row] for row in h])
+        costs_by_table.append(c)
+        orders.append(order)
+    masks = disclosure.suppress_linked_tables(tables, minimum=minimum, force=forces)
+    sections: list[Section] = []
+    for (key, title, _dim, labels), order, n, c, mask in zip(dims, orders, tables, costs_by_table, masks, strict=True):
         rows = []
         for r, k in enumerate([*order, "__total__"]):
             label = _("Totaal") if k == "__total__" else (str(labels.get(k, k)) if k else _("Geen of onbekend"))
-            hidden = mask[r * w : (r + 1) * w]
+            hidden = mask[r]
             cells = [Cell(None, True) if m else Cell(v) for v, m in zip(n[r], hidden, strict=True)]
             cells += [Cell(None, True) if m else Cell(v.quantize(TWO)) for v, m in zip(c[r], hidden, strict=True)]
             rows.append(Row(label, cells))
@@ -770,9 +870,12 @@ def compute(
     if period_end < period_start:
         raise ValueError("period_end before period_start")
     minimum = disclosure.minimum() if minimum is None else minimum
-    scope = Scope(municipality_id=municipality_id, team_id=team_id, using=using)
+    scope = Scope.of(municipality_id=municipality_id, team_id=team_id, using=using)
     periods = periods_for(period_start, period_end)
     columns = [p.label for p in periods]
+    data = ReportData(
+        municipality_id=municipality_id, team_id=team_id, period_start=period_start, period_end=period_end
+    )
     steps: list[Callable[[], list[Section] | Section]] = [
         lambda: _signals(scope, periods, columns, minimum),
         lambda: _cases(scope, periods, columns, minimum),
@@ -780,19 +883,35 @@ def compute(
         lambda: _questions(scope, periods, columns, minimum),
         lambda: _self_reliance(scope, periods, columns, minimum),
         lambda: _ladder(scope, periods, columns, minimum),
-        lambda: _outcomes(scope, periods, columns, minimum),
+        lambda: _outcomes(scope, periods, columns, minimum, data.section("cases")),
         lambda: _escalations(scope, periods, columns, minimum),
         lambda: _arrangements(scope, periods, minimum),
         lambda: _budget(scope, periods, minimum),
         lambda: _experience(scope, periods, columns, minimum),
         lambda: _safety(scope, periods, columns, minimum),
     ]
-    data = ReportData(
-        municipality_id=municipality_id, team_id=team_id, period_start=period_start, period_end=period_end
-    )
-    for n, step in enumerate(steps, start=1):
-        result = step()
-        data.sections.extend(result if isinstance(result, list) else [result])
-        if progress is not None:
-            progress(round(100 * n / len(steps)))
+    with _one_core(using):
+        for n, step in enumerate(steps, start=1):
+            result = step()
+            data.sections.extend(result if isinstance(result, list) else [result])
+            if progress is not None:
+                progress(round(100 * n / len(steps)))
     return data
+
+
+@contextmanager
+def _one_core(using: str) -> Iterator[None]:
+    """Keep a report's queries on one PostgreSQL process: no parallel workers, so on a small
+    machine where `reporting` is the primary itself the regisseurs' pages keep the other
+    cores (docs/performance.md, "Quarterly report"). A replica gets the same (harmless)."""
+    conn = connections[using]
+    if conn.vendor != "postgresql":
+        yield
+        return
+    with conn.cursor() as cur:
+        cur.execute("SET max_parallel_workers_per_gather = 0")
+    try:
+        yield
+    finally:
+        with conn.cursor() as cur:
+            cur.execute("RESET max_parallel_workers_per_gather")

@@ -117,3 +117,24 @@ def test_statistics_need_the_minimum_number_of_observations() -> None:
     assert disclosure.statistic(5, observations=MIN - 1, minimum=MIN) == (None, True)
     assert disclosure.statistic(5, observations=MIN, minimum=MIN) == (5, False)
     assert disclosure.statistic(None, observations=0, minimum=MIN) == (None, False)
+
+
+def _split(total_parts: list[int], k: int) -> list[list[int]]:
+    """Deal the same population over k rows another way (same column total)."""
+    rows = [[0] for _ in range(k)]
+    for i, v in enumerate(total_parts):
+        rows[i % k][0] += v
+    return rows
+
+
+@settings(max_examples=200, deadline=None)
+@given(parts=st.lists(count, min_size=1, max_size=8), k=st.integers(1, 4))
+def test_tables_of_one_population_hide_a_total_in_all_of_them(parts: list[int], k: int) -> None:
+    """Signals by source and by triage route have the same total: hidden in one, hidden in all."""
+    a = [*([v] for v in parts), [sum(parts)]]
+    b = [*_split(parts, k), [sum(parts)]]
+    mask_a, mask_b = disclosure.suppress_linked_tables([a, b], minimum=MIN)
+    assert mask_a[-1][0] == mask_b[-1][0]
+    for table, mask in ((a, mask_a), (b, mask_b)):
+        assert sum(m[0] for m in mask) != 1
+        assert all(m[0] or not 0 < row[0] < MIN for row, m in zip(table, mask, strict=True))
