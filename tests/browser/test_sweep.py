@@ -10,7 +10,8 @@ from playwright.sync_api import Page
 
 from tests.browser.fixtures import axe_violations, login_as
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The report pages read the `reporting` alias (the team benchmark), so the test allows it.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, databases=["default", "reporting"])]
 
 DEFAULT_TITLE = "Sociaal Domein – Sociaal Domein"
 ENGLISH = ("Page not found", "Forbidden", "Log in", "Select ", "Change ", "Add ", "Site administration")
