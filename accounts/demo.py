@@ -75,6 +75,8 @@ FUNCTIONAL_ADMIN_MODELS = [
     ("retention", "retentionrun"),
     ("retention", "legalhold"),
     ("retention", "closedcaseaggregate"),
+    # When the quarterly report is made (reports/admin.py); never django-celery-beat's own models.
+    ("reports", "quarterlyschedule"),
 ]
 
 

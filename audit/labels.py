@@ -111,6 +111,9 @@ ACTION_LABELS = {
     "person_rectify": _("Persoonsgegevens gecorrigeerd (AVG art. 16)"),
     "person_restrict": _("Verwerking beperkt (AVG art. 18)"),
     "person_restriction_lift": _("Beperking van de verwerking opgeheven"),
+    # reports
+    "report_request": _("Rapport aangevraagd"),
+    "report_schedule_change": _("Planning kwartaalrapportage gewijzigd"),
 }
 
 
@@ -199,6 +202,7 @@ VIEW_LABELS = {
     "subjectaccess:export_pdf": _("Inzage-export als PDF"),
     "subjectaccess:export_json": _("Inzage-export als JSON"),
     "arrangements:ceiling_approval": _("Goedkeuring boven het budgetplafond"),
+    "reports:download": _("Rapportage gedownload"),
 }
 
 # Target types (`app_label.model`) outside our apps, and the few models of ours without a Meta

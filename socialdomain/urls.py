@@ -46,6 +46,8 @@ urlpatterns = [
     path("budget/", include("budget.urls")),
     path("beheer-inzage/", include("subjectaccess.urls")),
     path("", include("partners.urls")),
+    path("rapportages/teams/", include("reports.urls_benchmark")),
+    path("rapportages/", include("reports.urls")),
     path("beheer/", admin.site.urls),
     # The partner REST API (docs/api.md): OAuth2 client credentials, problem+json errors.
     path("api/v1/", include("partners.api.urls")),

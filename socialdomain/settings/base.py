@@ -284,6 +284,13 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# The schedule lives in the database (django-celery-beat): the entries below are copied into
+# it at beat's start, and the quarterly reports add one entry per municipality
+# (reports.services.quarterly_schedule_sync, edited by municipality staff in the admin).
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Redis redelivers a task whose worker died before acknowledging it (acks_late) after this
+# many seconds; it must exceed the longest task (a quarterly report: well under a minute).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "revoke-expired-break-glass": {"task": "cases.tasks.revoke_expired_break_glass", "schedule": 300.0},
     # Each morning: overdue plan evaluations and actions (once per item per day).
@@ -318,6 +325,13 @@ RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=50)
 # and the longest an expert's access through one escalation lasts (checked at read time).
 ESCALATION_DEADLINE_WORKING_DAYS = env.int("ESCALATION_DEADLINE_WORKING_DAYS", default=5)
 EXPERT_ACCESS_MAX_DAYS = env.int("EXPERT_ACCESS_MAX_DAYS", default=90)
+
+# Reports (docs/reports.md): the private directory of finished report files (never served
+# as static or media files; downloads go through reports.views, authorised and audited).
+REPORTS_ROOT = Path(env("REPORTS_ROOT", default=str(BASE_DIR / "var" / "reports")))
+# Tests only: seconds a report run sleeps between its steps, so a test can watch its
+# progress and kill the worker mid-run. Always 0 in production.
+REPORTS_STEP_PAUSE_SECONDS = env.float("REPORTS_STEP_PAUSE_SECONDS", default=0.0)
 
 # Disclosure control: no dashboard or report cell stands for fewer households than this.
 DISCLOSURE_MINIMUM = env.int("DISCLOSURE_MINIMUM", default=10)

@@ -1,5 +1,8 @@
 """Test settings: PostgreSQL and Redis by default (the machines run them), fast hashing."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import DATABASES, env, reporting_database
 
@@ -16,3 +19,5 @@ CELERY_TASK_ALWAYS_EAGER = False
 FIELD_ENCRYPTION_KEYS = ["dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktdGVzdC0="]
 BLIND_INDEX_KEY = "test-blind-index-key"
 AXES_FAILURE_LIMIT = 3
+# Report files of tests (and of a test's worker subprocess) outside the checkout.
+REPORTS_ROOT = Path(env("REPORTS_ROOT", default=str(Path(tempfile.gettempdir()) / "sd-test-reports")))

@@ -11,7 +11,8 @@ from playwright.sync_api import Page
 
 from tests.browser.fixtures import axe_violations, login_as
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The report pages read the `reporting` alias (the team benchmark), so the test allows it.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, databases=["default", "reporting"])]
 
 DEFAULT_TITLE = "Sociaal Domein – Sociaal Domein"
 ENGLISH = ("Page not found", "Forbidden", "Log in", "Select ", "Change ", "Add ", "Site administration")
@@ -120,7 +121,7 @@ def demo_pages() -> dict[str, list[str]]:
     # Budget (issue 13): the controller's dashboard of their municipality.
     budget = Budget.objects.filter(municipality__name="Lochem").order_by("-year").first()
     assert budget is not None
-    controller_pages = ["/", "/meldingen/", "/budget/", f"/budget/{budget.uuid}/"]
+    controller_pages = ["/", "/meldingen/", "/budget/", f"/budget/{budget.uuid}/", "/rapportages/teams/"]
     if signal is not None:
         regisseur_pages.append(f"/aanmeldingen/{signal.uuid}/")
     if final is not None:
@@ -173,10 +174,36 @@ def demo_pages() -> dict[str, list[str]]:
     export = SubjectAccessExport.objects.select_related("person").get(person__municipality__name="Lochem")
     p = f"/beheer-inzage/persoon/{export.person.uuid}/"
     staff_pages += ["/beheer-inzage/", p, f"{p}corrigeren/", f"/beheer-inzage/export/{export.uuid}/"]
+    # Reports (issue 15): the list and a finished run for the team leader (their team's run),
+    # the controller (the quarterly run) and staff, plus the schedule in the admin.
+    from reports.models import QuarterlySchedule, ReportRun
+
+    team_run = ReportRun.objects.filter(team=team, kind="on_demand", status="done").first()
+    quarterly = ReportRun.objects.filter(municipality__name="Lochem", kind="quarterly", status="done").first()
+    assert team_run is not None and quarterly is not None, "the demo needs finished report runs"
+    controller_pages += ["/rapportages/", f"/rapportages/{quarterly.uuid}/"]
+    schedule = QuarterlySchedule.objects.get(municipality__name="Lochem")
+    staff_pages += [
+        "/rapportages/",
+        f"/rapportages/{team_run.uuid}/",
+        f"{admin}reports/quarterlyschedule/",
+        f"{admin}reports/quarterlyschedule/{schedule.pk}/change/",
+    ]
     assert Membership.objects.exists()
     return {
         "regisseur": regisseur_pages,
-        "teamleider": ["/", "/dossiers/team/", "/aanmeldingen/", c, f"{c}regisseur/", approval_url, review],
+        "teamleider": [
+            "/",
+            "/dossiers/team/",
+            "/aanmeldingen/",
+            c,
+            f"{c}regisseur/",
+            approval_url,
+            review,
+            "/rapportages/teams/",
+            "/rapportages/",
+            f"/rapportages/{team_run.uuid}/",
+        ],
         "expert": expert_pages,
         "controller": controller_pages,
         "beheerder": staff_pages,

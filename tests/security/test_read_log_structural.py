@@ -72,6 +72,16 @@ NOT_CASE_BOUND: dict[str, str] = {
         "questions and a remarks box) and shows nothing of the case or plan; an unknown or used token "
         "answers the same page (tests/plan/test_questionnaire.py)."
     ),
+    "reports:detail": (
+        "The UUID is a report run's: anonymised, disclosure-controlled figures of a team or a "
+        "municipality, no case content; its team's leaders and the municipality's controllers and "
+        "staff only, 404 for everyone else (tests/reports/test_access.py)."
+    ),
+    "reports:progress": "The run's progress block (htmx): the same rows and guard as reports:detail.",
+    "reports:download": (
+        "The run's PDF, CSV or JSON: the same guard as reports:detail; each download is audited "
+        "(view reports:download), but it holds no case content, so it is not a case read."
+    ),
     "arrangements:escalation_pick": (
         "POST only, keyed by an escalation: an expert of its expert team takes the question from the "
         "queue (404 for anyone else) and is redirected to arrangements:escalation_detail, the case view "

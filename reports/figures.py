@@ -1,0 +1,917 @@
+"""The figures of the anonymised reports (issue 15; seeds 001, 003, 004).
+
+`compute(...)` returns a `ReportData`: one `Section` per indicator, each a table whose
+columns put the period beside the previous period and the same period a year earlier.
+Everything is computed with aggregate SQL (GROUP BY and filtered aggregates, a few queries
+per section, nothing per case in Python) on the `using` alias (the read-only `reporting`
+alias, which may point at a streaming replica), and then passed through
+`reports.disclosure`, so what comes out holds no personal data and no small cells.
+
+Scope: the municipality, or one team of it (a case's team; a signal's receiving team).
+Persons under a processing restriction (AVG art. 18, `Person.processing_restricted`) are
+left out of every count: a case, signal, score or arrangement that involves a household
+with such a member is not counted at all (counting the rest of the household would still
+count them). Definitions of each figure: docs/reports.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.db import connections, models
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.utils.translation import gettext as _
+
+from accounts.constants import TeamKind
+from arrangements.constants import DeliveryForm, Law, ProvisionKind, Taakveld
+from arrangements.models import Arrangement, CommitmentMonth, Escalation
+from budget.models import BudgetLine, HouseholdSpend, MonthlyRollup
+from cases.models import Case, HouseholdMember, Person
+from intake.constants import GOAL_THRESHOLD, Domain, GesprekStatus, SignalSource, TriageRoute
+from intake.models import DomainScore, Gesprek, MeldcodeStep, Signal
+from plan.constants import QUESTIONS, MeasurementSource
+from plan.models import EvaluationScore, LadderMeasurement, Plan, QuestionnaireAnswer
+
+from . import disclosure
+from .types import Cell, ReportData, Row, Section
+
+__all__ = ["Cell", "Period", "ReportData", "Row", "Section", "compute", "periods_for"]
+
+REPORTING_DB = "reporting"
+TWO = Decimal("0.01")
+ONE = Decimal("0.1")
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date
+
+    @property
+    def label(self) -> str:
+        if self.start.day == 1 and self.start.month in (1, 4, 7, 10):
+            q_end = self.start + relativedelta(months=3) - dt.timedelta(days=1)
+            if q_end == self.end:
+                return f"K{(self.start.month - 1) // 3 + 1} {self.start.year}"
+        return f"{self.start:%d-%m-%Y} – {self.end:%d-%m-%Y}"
+
+    def q(self, field: str) -> Q:
+        return Q(**{f"{field}__gte": self.start, f"{field}__lte": self.end})
+
+
+def periods_for(start: dt.date, end: dt.date) -> list[Period]:
+    """The period, the one before it (a quarter before a quarter; otherwise as many days
+    right before it) and the same period a year earlier."""
+    current = Period(start, end)
+    if current.label.startswith("K"):
+        prev = Period(start - relativedelta(months=3), start - dt.timedelta(days=1))
+    else:
+        length = end - start
+        prev = Period(start - length - dt.timedelta(days=1), start - dt.timedelta(days=1))
+    last_year = Period(start - relativedelta(years=1), end - relativedelta(years=1))
+    return [current, prev, last_year]
+
+
+# --- scope ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a report counts. The households and persons under a processing restriction are
+    looked up once (`Scope.of`): they are few (AVG art. 18 requests), so every query filters
+    them out by id — and not at all when there are none — instead of carrying an anti-join
+    to the persons table in each of its forty queries."""
+
+    municipality_id: int
+    team_id: int | None
+    using: str
+    restricted_households: tuple[int, ...] = ()
+    restricted_persons: tuple[int, ...] = ()
+
+    @classmethod
+    def of(cls, *, municipality_id: int, team_id: int | None, using: str) -> Scope:
+        restricted = list(
+            HouseholdMember.objects.using(using)
+            .filter(person__processing_restricted=True, person__municipality_id=municipality_id)
+            .values_list("household_id", "person_id")
+        )
+        return cls(
+            municipality_id=municipality_id,
+            team_id=team_id,
+            using=using,
+            restricted_households=tuple(sorted({h for h, _p in restricted})),
+            restricted_persons=tuple(
+                sorted(
+                    Person.objects.using(using)
+                    .filter(processing_restricted=True, municipality_id=municipality_id)
+                    .values_list("pk", flat=True)
+                )
+            ),
+        )
+
+    def cases(self) -> QuerySet[Case]:
+        """The cases counted: in scope, without a household member under restriction."""
+        qs = Case.objects.using(self.using).filter(team__municipality_id=self.municipality_id)
+        if self.team_id:
+            qs = qs.filter(team_id=self.team_id)
+        if self.restricted_households:
+            qs = qs.exclude(household_id__in=self.restricted_households)
+        return qs
+
+    def case_q(self, prefix: str) -> Q:
+        """The same filter for a model that reaches its case through `prefix` (e.g. 'case')."""
+        q = Q(**{f"{prefix}__team__municipality_id": self.municipality_id})
+        if self.team_id:
+            q &= Q(**{f"{prefix}__team_id": self.team_id})
+        if self.restricted_households:
+            q &= ~Q(**{f"{prefix}__household_id__in": self.restricted_households})
+        return q
+
+    def signals(self) -> QuerySet[Signal]:
+        qs = Signal.objects.using(self.using).filter(team__municipality_id=self.municipality_id)
+        if self.team_id:
+            qs = qs.filter(team_id=self.team_id)
+        if self.restricted_persons:
+            about_restricted = Signal.persons.through.objects.filter(
+                signal_id=OuterRef("pk"), person_id__in=self.restricted_persons
+            )
+            qs = qs.filter(~Exists(about_restricted))
+        return qs
+
+
+# --- building tables -----------------------------------------------------------------------
+
+
+def _by_period(qs: QuerySet, *, key: str | None, date_field: str, periods: Sequence[Period], count: str = "id",
+               distinct: bool = False) -> dict[Any, list[int]]:  # fmt: skip
+    """Counts per `key` value and period in one GROUP BY query."""
+    span = Q()
+    for p in periods:
+        span |= p.q(date_field)
+    aggregates = {f"n{i}": Count(count, filter=p.q(date_field), distinct=distinct) for i, p in enumerate(periods)}
+    qs = qs.filter(span)
+    if key is None:
+        row = qs.aggregate(**aggregates)
+        return {None: [row[f"n{i}"] for i in range(len(periods))]}
+    out: dict[Any, list[int]] = {}
+    for row in qs.values(key).annotate(**aggregates).order_by():
+        out[row[key]] = [row[f"n{i}"] for i in range(len(periods))]
+    return out
+
+
+def _count_section(
+    *,
+    key: str,
+    title: str,
+    columns: list[str],
+    rows: list[tuple[str, list[int]]],
+    minimum: int,
+    total: bool = True,
+    chart: str | None = "bar",
+    note: str = "",
+    extra: Iterable[Sequence[tuple[tuple[int, int], int]]] = (),
+) -> Section:
+    """A table of counts (rows x periods), with a total row when `total`, suppressed."""
+    counts = [list(c) for _, c in rows]
+    labels = [label for label, _ in rows]
+    if total:
+        width = len(columns)
+        counts.append([sum(r[c] for r in counts) for c in range(width)] if counts else [0] * width)
+        labels.append(_("Totaal"))
+    if not counts:
+        return Section(key=key, title=title, columns=columns, rows=[], chart=chart, note=note)
+    mask = disclosure.suppress_table(counts, minimum=minimum, column_totals=total, extra=extra)
+    out_rows = [
+        Row(label=lbl, cells=[Cell(None, True) if m else Cell(v) for v, m in zip(vals, ms, strict=True)])
+        for lbl, vals, ms in zip(labels, counts, mask, strict=True)
+    ]
+    return Section(key=key, title=title, columns=columns, rows=out_rows, chart=chart, note=note)
+
+
+def _linked_count_sections(
+    specs: list[tuple[str, str, list[tuple[str, list[int]]], str]],
+    *,
+    columns: list[str],
+    minimum: int,
+) -> list[Section]:
+    """Tables of one population (each with a total row): suppressed as one system, so a
+    total hidden in one of them is hidden in all (disclosure.suppress_linked_tables)."""
+    width = len(columns)
+    tables = []
+    for _key, _title, rows, _note in specs:
+        counts = [list(c) for _, c in rows]
+        counts.append([sum(r[c] for r in counts) for c in range(width)])
+        tables.append(counts)
+    masks = disclosure.suppress_linked_tables(tables, minimum=minimum)
+    sections = []
+    for (key, title, rows, note), counts, mask in zip(specs, tables, masks, strict=True):
+        labels = [label for label, _ in rows] + [_("Totaal")]
+        out_rows = [
+            Row(label=lbl, cells=[Cell(None, True) if m else Cell(v) for v, m in zip(vals, ms, strict=True)])
+            for lbl, vals, ms in zip(labels, counts, mask, strict=True)
+        ]
+        sections.append(Section(key=key, title=title, columns=columns, rows=out_rows, chart="bar", note=note))
+    return sections
+
+
+def _choice_rows(
+    choices: Iterable[tuple[str, Any]], data: dict[Any, list[int]], width: int
+) -> list[tuple[str, list[int]]]:
+    return [(str(label), data.get(value, [0] * width)) for value, label in choices]
+
+
+def _percentile(histogram: dict[int, int], q: float) -> Decimal | None:
+    """percentile_cont over a histogram {value: count}: linear interpolation between the
+    two ranks around q * (n - 1), in exact arithmetic, rounded half up to one decimal."""
+    n = sum(histogram.values())
+    if n == 0:
+        return None
+    pos = Fraction(str(q)) * (n - 1)
+    lo_rank = int(pos)
+    frac = pos - lo_rank
+    lo = hi = None
+    seen = 0
+    for v in sorted(histogram):
+        seen += histogram[v]
+        if lo is None and lo_rank < seen:
+            lo = v
+        if lo_rank + 1 < seen or seen == n:
+            hi = v
+            break
+    assert lo is not None and hi is not None
+    exact = lo + (hi - lo) * frac
+    return (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(ONE, ROUND_HALF_UP)
+
+
+def _stat_cell(value: Decimal | int | None, *, observations: int, minimum: int) -> Cell:
+    v, hidden = disclosure.statistic(value, observations=observations, minimum=minimum)
+    return Cell(v, hidden)
+
+
+def _count_cell(n: int, minimum: int) -> Cell:
+    return Cell(None, True) if disclosure.is_small(n, minimum) else Cell(n)
+
+
+# --- the sections --------------------------------------------------------------------------
+
+
+def _signals(scope: Scope, periods: list[Period], columns: list[str], minimum: int) -> list[Section]:
+    w = len(periods)
+    by_source = _by_period(scope.signals(), key="source", date_field="received_on", periods=periods)
+    by_entry = _by_period(scope.signals(), key="team__kind", date_field="received_on", periods=periods)
+    by_route = _by_period(scope.signals(), key="route", date_field="received_on", periods=periods)
+    route_rows = [
+        (_("Eerste lijn (informatie en advies)"), by_route.get(TriageRoute.ADVICE, [0] * w)),
+        (_("Tweede lijn (wijkteam: dossier en gesprek)"), by_route.get(TriageRoute.CASE, [0] * w)),
+        (_("Veiligheid (Meldcode)"), by_route.get(TriageRoute.SAFETY, [0] * w)),
+        (_("Gekoppeld aan een bestaand dossier"), by_route.get(TriageRoute.ATTACHED, [0] * w)),
+        (_("Nog niet getrieerd"), by_route.get("", [0] * w)),
+    ]
+    return _linked_count_sections(
+        [
+            ("signals_by_source", _("Aanmeldingen naar bron"), _choice_rows(SignalSource.choices, by_source, w), ""),
+            (
+                "signals_by_entry",
+                _("Aanmeldingen naar toegang"),
+                _choice_rows(TeamKind.choices, by_entry, w),
+                _("De toegang is het soort team dat de aanmelding ontving."),
+            ),
+            ("triage", _("Uitkomst van de triage"), route_rows, ""),
+        ],
+        columns=columns,
+        minimum=minimum,
+    )
+
+
+def _cases(scope: Scope, periods: list[Period], columns: list[str], minimum: int) -> Section:
+    agg: dict[str, Any] = {}
+    for i, p in enumerate(periods):
+        agg[f"opened{i}"] = Count("id", filter=p.q("opened_on"))
+        agg[f"closed{i}"] = Count("id", filter=p.q("closed_on"))
+        agg[f"open{i}"] = Count(
+            "id", filter=Q(opened_on__lte=p.end) & (Q(closed_on__isnull=True) | Q(closed_on__gt=p.end))
+        )
+        agg[f"supported{i}"] = Count("id", filter=_open_during(p))
+    row = scope.cases().aggregate(**agg)
+    w = len(periods)
+    rows = [
+        (_("Dossiers geopend"), [row[f"opened{i}"] for i in range(w)]),
+        (_("Dossiers gesloten"), [row[f"closed{i}"] for i in range(w)]),
+        (_("Dossiers open aan het eind"), [row[f"open{i}"] for i in range(w)]),
+        (_("Huishoudens ondersteund (dossier open in de periode)"), [row[f"supported{i}"] for i in range(w)]),
+    ]
+    # The flow ties the quarter to the previous one: open(end) = open(previous end) + opened - closed.
+    # Published together, one hidden term of it would be recoverable from the other three.
+    # And the households supported (a case open on some day) = open at the previous end + opened.
+    flow = [
+        [((2, 0), 1), ((2, 1), -1), ((0, 0), -1), ((1, 0), 1)],
+        [((3, 0), 1), ((2, 1), -1), ((0, 0), -1)],
+    ]
+    return _count_section(
+        key="cases",
+        title=_("Instroom en uitstroom van dossiers"),
+        columns=columns,
+        rows=rows,
+        minimum=minimum,
+        total=False,
+        extra=flow,
+    )
+
+
+def _first_signal() -> Subquery:
+    return Subquery(Signal.objects.filter(case_id=OuterRef("pk")).order_by("received_on").values("received_on")[:1])
+
+
+def _case_ids_sql(scope: Scope) -> tuple[str, tuple[Any, ...]]:
+    """The SQL (and parameters) of the ids of the counted cases, for raw aggregate queries."""
+    sql, params = scope.cases().values("id").query.get_compiler(using=scope.using).as_sql()
+    return sql, tuple(params)
+
+
+def _days_between(later: str, earlier: str, vendor: str) -> str:
+    if vendor == "postgresql":
+        return f"({later} - {earlier})"
+    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+
+def _first_event_histograms(scope: Scope, periods: list[Period], event_sql: str) -> dict[int, dict[int, int]]:
+    """{period index: {days: cases}} from a case's first signal to its first event, for the
+    cases whose first event falls in a period. One aggregate query: the first signal and the
+    first event per case are GROUP BY case (hash aggregates), not a subquery per case."""
+    conn = connections[scope.using]
+    cases_sql, cases_params = _case_ids_sql(scope)
+    signal = Signal._meta.db_table
+    bucket = " ".join(f"WHEN e.first_on BETWEEN %s AND %s THEN {i}" for i in range(len(periods)))
+    bucket_params = tuple(v for p in periods for v in (p.start, p.end))
+    span = " OR ".join("e.first_on BETWEEN %s AND %s" for _p in periods)
+    # Only table names from the models' metadata and fixed fragments are formatted in; every
+    # value is a query parameter.
+    sql = f"""
+        SELECT x.bucket, x.days, COUNT(*) FROM (
+            SELECT CASE {bucket} END AS bucket, {_days_between("e.first_on", "s.first_on", conn.vendor)} AS days
+              FROM (SELECT case_id, MIN(received_on) AS first_on FROM {signal}
+                     WHERE case_id IS NOT NULL GROUP BY case_id) s
+              JOIN ({event_sql}) e ON e.case_id = s.case_id
+             WHERE ({span}) AND s.case_id IN ({cases_sql})
+        ) x GROUP BY x.bucket, x.days
+    """  # noqa: S608
+    hist: dict[int, dict[int, int]] = defaultdict(dict)
+    with conn.cursor() as cur:
+        cur.execute(sql, bucket_params + bucket_params + cases_params)
+        for b, days, n in cur.fetchall():
+            d = max(int(days), 0)
+            hist[int(b)][d] = hist[int(b)].get(d, 0) + int(n)
+    return hist
+
+
+def _durations(scope: Scope, periods: list[Period], columns: list[str], minimum: int) -> Section:
+    """Days from the first signal of a case to its first gesprek and to its first agreed plan,
+    for the gesprekken held and plans agreed in each period: a histogram of days per period
+    from SQL (GROUP BY days), the median and p90 from that histogram."""
+    gesprek, plan = Gesprek._meta.db_table, Plan._meta.db_table
+    events = {
+        _("gesprek"): f"SELECT case_id, MIN(date) AS first_on FROM {gesprek} WHERE status = 'final' GROUP BY case_id",  # noqa: S608
+        _("plan met akkoord"): (
+            f"SELECT case_id, MIN(agreed_on) AS first_on FROM {plan} WHERE agreed_on IS NOT NULL GROUP BY case_id"  # noqa: S608
+        ),
+    }
+    rows: list[Row] = []
+    for name, event_sql in events.items():
+        hist = _first_event_histograms(scope, periods, event_sql)
+        ns = [sum(hist[i].values()) for i in range(len(periods))]
+        rows.append(Row(_("Signaal tot %(event)s: aantal") % {"event": name}, [_count_cell(n, minimum) for n in ns]))
+        for label, q in ((_("mediaan (dagen)"), 0.5), (_("90e percentiel (dagen)"), 0.9)):
+            rows.append(
+                Row(
+                    _("Signaal tot %(event)s: %(stat)s") % {"event": name, "stat": label},
+                    [
+                        _stat_cell(_percentile(hist[i], q), observations=ns[i], minimum=minimum)
+                        for i in range(len(periods))
+                    ],
+                )
+            )
+    return Section(
+        key="durations",
+        title=_("Doorlooptijden"),
+        columns=columns,
+        rows=rows,
+        chart="bar",
+        note=_("Mediaan en 90e percentiel alleen over ten minste %(n)s dossiers.") % {"n": minimum},
+    )
+
+
+def _questions(scope: Scope, periods: list[Period], columns: list[str], minimum: int) -> Section:
+    """Households with a question on a life domain: a score at or below the goal threshold
+    in a final gesprek held in the period (one household counts once per domain)."""
+    qs = DomainScore.objects.using(scope.using).filter(
+        scope.case_q("gesprek__case"), gesprek__status=GesprekStatus.FINAL, score__lte=GOAL_THRESHOLD
+    )
+    data = _by_period(
+        qs, key="domain", date_field="gesprek__date", periods=periods, count="gesprek__case", distinct=True
+    )
+    return _count_section(
+        key="questions_by_domain",
+        title=_("Vragen per leefgebied"),
+        columns=columns,
+        rows=_choice_rows(Domain.choices, data, len(periods)),
+        minimum=minimum,
+        total=False,
+        note=_(
+            "Huishoudens met een score van %(t)s of lager in een gesprek; een huishouden telt per leefgebied één keer."
+        )
+        % {"t": GOAL_THRESHOLD},
+    )
+
+
+def _self_reliance(scope: Scope, periods: list[Period], columns: list[str], minimum: int) -> Section:
+    """Average change per domain between the first gesprek's score and the last evaluation's
+    score (the last evaluation in the period) of each household member; over >= minimum members."""
+    first_score = Subquery(
+        DomainScore.objects.filter(
+            member_id=OuterRef("member_id"), domain=OuterRef("domain"), gesprek__status=GesprekStatus.FINAL
+        )
+        .order_by("gesprek__date", "gesprek_id")
+        .values("score")[:1]
+    )
+    cells: dict[str, list[Cell]] = {d: [] for d, _ in Domain.choices}
+    for p in periods:
+        later = EvaluationScore.objects.filter(
+            member_id=OuterRef("member_id"),
+            domain=OuterRef("domain"),
+            evaluation__date__gt=OuterRef("evaluation__date"),
+            evaluation__date__lte=p.end,
+        )
+        rows = (
+            EvaluationScore.objects.using(scope.using)
+            .filter(scope.case_q("evaluation__plan__case"), p.q("evaluation__date"))
+            .filter(~Exists(later))
+            .annotate(first=first_score)
+            .filter(first__isnull=False)
+            .values("domain")
+            .annotate(n=Count("id"), change=Avg(F("score") - F("first"), output_field=FloatField()))
+            .order_by()
+        )
+        got = {r["domain"]: r for r in rows}
+        for d in cells:
+            r = got.get(d)
+            n = r["n"] if r else 0
+            value = Decimal(str(r["change"])).quantize(TWO, ROUND_HALF_UP) if r and r["change"] is not None else None
+            cells[d].append(_stat_cell(value, observations=n, minimum=minimum))
+    return Section(
+        key="self_reliance_change",
+        title=_("Verandering in zelfredzaamheid per leefgebied"),
+        columns=columns,
+        rows=[Row(str(label), cells[d]) for d, label in Domain.choices],
+        chart="bar",
+        note=_(
+            "Gemiddelde verandering (score 1–5) tussen het eerste gesprek en de laatste evaluatie, "
+            "alleen over ten minste %(n)s gezinsleden."
+        )
+        % {"n": minimum},
+    )
+
+
+def _ladder(scope: Scope, periods: list[Period], columns: list[str], minimum: int) -> Section:
+    """Participatieladder: per adult the last rung measured at an evaluation in the period
+    against the first rung measured (at a gesprek): up, same, down."""
+    first_rung = Subquery(
+        LadderMeasurement.objects.filter(member_id=OuterRef("member_id"))
+        .order_by("measured_on", "id")
+        .values("rung")[:1]
+    )
+    counts: dict[str, list[int]] = {"up": [], "same": [], "down": []}
+    for p in periods:
+        later = LadderMeasurement.objects.filter(
+            member_id=OuterRef("member_id"),
+            source=MeasurementSource.EVALUATION,
+            measured_on__gt=OuterRef("measured_on"),
+            measured_on__lte=p.end,
+        )
+        move = models.Case(
+            When(rung__gt=F("first"), then=Value("up")),
+            When(rung__lt=F("first"), then=Value("down")),
+            default=Value("same"),
+        )
+        rows = (
+            LadderMeasurement.objects.using(scope.using)
+            .filter(scope.case_q("case"), p.q("measured_on"), source=MeasurementSource.EVALUATION)
+            .filter(~Exists(later))
+            .annotate(first=first_rung)
+            .annotate(move=move)
+            .values("move")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        got = {r["move"]: r["n"] for r in rows}
+        for k in counts:
+            counts[k].append(got.get(k, 0))
+    return _count_section(
+        key="participation_ladder",
+        title=_("Beweging op de participatieladder"),
+        columns=columns,
+        rows=[
+            (_("Hoger op de ladder"), counts["up"]),
+            (_("Op dezelfde trede"), counts["same"]),
+            (_("Lager op de ladder"), counts["down"]),
+        ],
+        minimum=minimum,
+        note=_("Volwassenen: de laatste trede bij een evaluatie in de periode tegenover de eerste gemeten trede."),
+    )
+
+
+def _running_q(day: dt.date, prefix: str = "") -> Q:
+    """An arrangement running on `day` (granted, allocated, started, or stopped later)."""
+    p = prefix
+    return (
+        Q(**{f"{p}status__in": ["granted", "allocated", "started", "stopped"]})
+        & Q(**{f"{p}start_date__lte": day})
+        & (Q(**{f"{p}end_date__isnull": True}) | Q(**{f"{p}end_date__gte": day}))
+        & (Q(**{f"{p}stopped_on__isnull": True}) | Q(**{f"{p}stopped_on__gt": day}))
+    )
+
+
+def _overlap_q(p: Period, prefix: str = "") -> Q:
+    """An arrangement running on some day of the period."""
+    x = prefix
+    return (
+        Q(**{f"{x}status__in": ["granted", "allocated", "started", "stopped"]})
+        & Q(**{f"{x}start_date__lte": p.end})
+        & (Q(**{f"{x}end_date__isnull": True}) | Q(**{f"{x}end_date__gte": p.start}))
+        & (Q(**{f"{x}stopped_on__isnull": True}) | Q(**{f"{x}stopped_on__gte": p.start}))
+    )
+
+
+def _open_during(p: Period) -> Q:
+    return Q(opened_on__lte=p.end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=p.start))
+
+
+def _outcomes(scope: Scope, periods: list[Period], columns: list[str], minimum: int, cases_section: Section) -> Section:
+    """Seed 004's own indicators: people and households supported, an integrated offer
+    (arrangements under more than one law), now independent (at the end of the period no
+    running maatwerk and no income or debt help, Iv3 taakveld 6.3)."""
+    cases = scope.cases()
+    persons, integrated, independent = [], [], []
+    for p in periods:
+        supported = cases.filter(_open_during(p))
+        persons.append(
+            HouseholdMember.objects.using(scope.using)
+            .filter(household_id__in=supported.values("household_id"))
+            .values("person_id")
+            .distinct()
+            .count()
+        )
+        # Cases with running arrangements under more than one law: GROUP BY case HAVING, counted.
+        integrated.append(
+            Arrangement.objects.using(scope.using)
+            .filter(_overlap_q(p), case_id__in=supported.values("id"))
+            .values("case_id")
+            .annotate(laws=Count("item__law", distinct=True))
+            .filter(laws__gt=1)
+            .count()
+        )
+        heavy = Arrangement.objects.filter(
+            _running_q(p.end),
+            Q(item__kind=ProvisionKind.MAATWERK) | Q(item__taakveld=Taakveld.T6_3),
+            case_id=OuterRef("pk"),
+        )
+        independent.append(supported.filter(~Exists(heavy)).count())
+    rows = [
+        Row(_("Inwoners ondersteund"), [_count_cell(n, minimum) for n in persons]),
+        # The same figure as in the cases section, with its suppression (it is tied to the flow there).
+        Row(_("Huishoudens ondersteund"), list(cases_section.rows[3].cells)),
+        Row(
+            _("Huishoudens met een integraal aanbod (meer dan één wet)"), [_count_cell(n, minimum) for n in integrated]
+        ),
+        Row(
+            _("Huishoudens nu zelfstandig (geen lopend maatwerk, geen schuldhulp of inkomensondersteuning)"),
+            [_count_cell(n, minimum) for n in independent],
+        ),
+    ]
+    return Section(key="outcomes", title=_("Ondersteund, integraal aanbod en zelfstandig"), columns=columns, rows=rows)
+
+
+def _escalations(scope: Scope, periods: list[Period], columns: list[str], minimum: int) -> list[Section]:
+    from arrangements.constants import EscalationReason
+
+    w = len(periods)
+    esc = Escalation.objects.using(scope.using).filter(scope.case_q("case"))
+    by_reason = _by_period(esc, key="reason", date_field="opened_at__date", periods=periods)
+    reasons = _count_section(
+        key="escalations_by_reason",
+        title=_("Escalaties naar het expertiseteam, naar reden"),
+        columns=columns,
+        rows=_choice_rows(EscalationReason.choices, by_reason, w),
+        minimum=minimum,
+    )
+    within = _by_period(
+        esc.filter(closed_at__isnull=False, closed_at__date__lte=F("deadline")),
+        key=None,
+        date_field="opened_at__date",
+        periods=periods,
+    )[None]
+    total = [sum(v[i] for v in by_reason.values()) for i in range(w)]
+    case_counts = scope.cases().aggregate(
+        **{f"n{i}": Count("id", filter=_open_during(p)) for i, p in enumerate(periods)}
+    )
+    total_row = reasons.rows[-1].cells if reasons.rows else [Cell(0)] * w
+    per_1000, within_cells, within_pct = [], [], []
+    for i in range(w):
+        cases_n = case_counts[f"n{i}"]
+        hidden = total_row[i].suppressed or disclosure.is_small(cases_n, minimum)
+        rate = (Decimal(total[i]) * 1000 / cases_n).quantize(ONE, ROUND_HALF_UP) if cases_n else None
+        per_1000.append(Cell(None, True) if hidden else Cell(rate))
+        small = disclosure.is_small(within[i], minimum) or disclosure.is_small(total[i] - within[i], minimum)
+        within_cells.append(Cell(None, True) if small else Cell(within[i]))
+        pct = (Decimal(within[i]) * 100 / total[i]).quantize(ONE, ROUND_HALF_UP) if total[i] else None
+        within_pct.append(Cell(None, True) if small or total_row[i].suppressed else Cell(pct))
+    summary = Section(
+        key="escalations",
+        title=_("Escalaties: per 1 000 dossiers en binnen de termijn"),
+        columns=columns,
+        rows=[
+            Row(_("Escalaties per 1 000 dossiers"), per_1000),
+            Row(_("Afgehandeld binnen de reactietermijn"), within_cells),
+            Row(_("Afgehandeld binnen de reactietermijn (%)"), within_pct),
+        ],
+        note=_(
+            "Dossiers: open op enig moment in de periode. Binnen de termijn: afgesloten op of voor de reactiedatum."
+        ),
+    )
+    return [reasons, summary]
+
+
+def _arrangements(scope: Scope, periods: list[Period], minimum: int) -> list[Section]:
+    """Arrangements running in the period by law, kind, provider and delivery form, with
+    their committed cost in the period (commitment months inside it). Hidden where the
+    number of arrangements or of households behind it is in (0, minimum)."""
+    w = len(periods)
+    columns = [_("Aantal %(p)s") % {"p": p.label} for p in periods] + [
+        _("Kosten %(p)s (€)") % {"p": p.label} for p in periods
+    ]
+    base = Arrangement.objects.using(scope.using).filter(scope.case_q("case"))
+    months = CommitmentMonth.objects.using(scope.using).filter(scope.case_q("arrangement__case"))
+    dims: list[tuple[str, str, str, dict[Any, Any]]] = [
+        ("arrangements_by_law", _("Voorzieningen naar wet"), "item__law", dict(Law.choices)),
+        ("arrangements_by_kind", _("Voorzieningen naar soort"), "item__kind", dict(ProvisionKind.choices)),
+        ("arrangements_by_provider", _("Voorzieningen naar aanbieder"), "provider__name", {}),
+        ("arrangements_by_form", _("Voorzieningen naar leveringsvorm"), "delivery_form", dict(DeliveryForm.choices)),
+    ]
+    span = Q()
+    for p in periods:
+        span |= _overlap_q(p)
+    # The households behind the whole population (the total rows): one distinct count.
+    total_households = base.filter(span).aggregate(
+        **{f"h{i}": Count("case_id", filter=_overlap_q(p), distinct=True) for i, p in enumerate(periods)}
+    )
+    # One GROUP BY over every combination of the four dimensions (a few hundred rows at most:
+    # laws x kinds x providers x forms), then the four tables are sums over those rows.
+    # Households are not additive over combinations: a row's households are at least the
+    # largest of its combinations', and that lower bound decides the household rule (a row
+    # whose every combination has fewer than the minimum households is hidden).
+    combo = [d for _k, _t, d, _l in dims]
+    agg: dict[str, Any] = {}
+    for i, p in enumerate(periods):
+        agg[f"n{i}"] = Count("id", filter=_overlap_q(p))
+        agg[f"h{i}"] = Count("case_id", filter=_overlap_q(p), distinct=True)
+    combos = list(base.filter(span).values(*combo).annotate(**agg).order_by())
+    cost_agg = {
+        f"c{i}": Sum("amount", filter=Q(month__gte=p.start.replace(day=1), month__lte=p.end))
+        for i, p in enumerate(periods)
+    }
+    cost_rows = list(
+        months.filter(month__gte=min(p.start for p in periods).replace(day=1), month__lte=max(p.end for p in periods))
+        .values(*(f"arrangement__{d}" for d in combo))
+        .annotate(**cost_agg)
+        .order_by()
+    )
+    tables, forces, costs_by_table, orders = [], [], [], []
+    for _key, _title, dim, labels in dims:
+        counted: dict[Any, list[int]] = {}
+        lower: dict[Any, list[int]] = {}
+        for r in combos:
+            k = r[dim]
+            counted.setdefault(k, [0] * w)
+            lower.setdefault(k, [0] * w)
+            for i in range(w):
+                counted[k][i] += r[f"n{i}"]
+                lower[k][i] = max(lower[k][i], r[f"h{i}"])
+        costs: dict[Any, list[Decimal]] = {}
+        for r in cost_rows:
+            k = r[f"arrangement__{dim}"]
+            costs.setdefault(k, [Decimal(0)] * w)
+            for i in range(w):
+                costs[k][i] += r[f"c{i}"] or Decimal(0)
+        order = [k for k in labels if k in counted] + sorted(
+            (k for k in counted if k not in labels), key=lambda k: (k is None, k or "")
+        )
+        n = [list(counted[k]) for k in order]
+        c = [list(costs.get(k, [Decimal(0)] * w)) for k in order]
+        n.append([sum(r[i] for r in n) for i in range(w)])
+        c.append([sum((r[i] for r in c), Decimal(0)) for i in range(w)])
+        h = [lower[k] for k in order]
+        h.append([total_households[f"h{i}"] for i in range(w)])
+        tables.append(n)
+        forces.append([[disclosure.is_small(v, minimum) for v in row] for row in h])
+        costs_by_table.append(c)
+        orders.append(order)
+    masks = disclosure.suppress_linked_tables(tables, minimum=minimum, force=forces)
+    sections: list[Section] = []
+    for (key, title, _dim, labels), order, n, c, mask in zip(dims, orders, tables, costs_by_table, masks, strict=True):
+        rows = []
+        for r, k in enumerate([*order, "__total__"]):
+            label = _("Totaal") if k == "__total__" else (str(labels.get(k, k)) if k else _("Geen of onbekend"))
+            hidden = mask[r]
+            cells = [Cell(None, True) if m else Cell(v) for v, m in zip(n[r], hidden, strict=True)]
+            cells += [Cell(None, True) if m else Cell(v.quantize(TWO)) for v, m in zip(c[r], hidden, strict=True)]
+            rows.append(Row(label, cells))
+        sections.append(Section(key=key, title=title, columns=columns, rows=rows if order else [], chart="bar"))
+    return sections
+
+
+def _budget(scope: Scope, periods: list[Period], minimum: int) -> Section:
+    """Budget realisation per line: the year's budget and what was realised from 1 January to
+    the end of each period (the same line = same law and taakveld in the other year)."""
+    columns = (
+        [_("Begroting %(y)s (€)") % {"y": periods[0].end.year}]
+        + [_("Gerealiseerd t/m %(p)s (€)") % {"p": p.label} for p in periods]
+        + [_("Realisatie %(p)s (%%)") % {"p": periods[0].label}]
+    )
+    lines = (
+        BudgetLine.objects.using(scope.using)
+        .filter(budget__municipality_id=scope.municipality_id, budget__year=periods[0].end.year)
+        .order_by("law", "taakveld")
+    )
+    roll = MonthlyRollup.objects.using(scope.using).filter(line__budget__municipality_id=scope.municipality_id)
+    spend = HouseholdSpend.objects.using(scope.using).filter(line__budget__municipality_id=scope.municipality_id)
+    if scope.team_id:
+        roll = roll.filter(team_id=scope.team_id)
+        spend = spend.filter(team_id=scope.team_id)
+    agg = {
+        f"r{i}": Sum("realised", filter=Q(month__gte=dt.date(p.end.year, 1, 1), month__lte=p.end))
+        for i, p in enumerate(periods)
+    }
+    realised = {
+        (r["line__law"], r["line__taakveld"]): r
+        for r in roll.values("line__law", "line__taakveld").annotate(**agg).order_by()
+    }
+    households = {
+        (r["line__law"], r["line__taakveld"]): r["n"]
+        for r in spend.filter(line__budget__year=periods[0].end.year)
+        .values("line__law", "line__taakveld")
+        .annotate(n=Count("household_id", distinct=True))
+        .order_by()
+    }
+    taakvelden = dict(Taakveld.choices)
+    rows = []
+    for line in lines:
+        k = (line.law, line.taakveld)
+        got = realised.get(k, {})
+        values = [got.get(f"r{i}") or Decimal(0) for i in range(len(periods))]
+        hidden = bool(scope.team_id) and disclosure.is_small(households.get(k, 0), minimum)
+        pct = (values[0] * 100 / line.amount).quantize(ONE, ROUND_HALF_UP) if line.amount else None
+        cells = [Cell(line.amount.quantize(TWO))]
+        cells += [Cell(None, True) if hidden else Cell(v.quantize(TWO)) for v in values]
+        cells.append(Cell(None, True) if hidden else Cell(pct))
+        rows.append(Row(f"{Law(line.law).label} – {taakvelden.get(line.taakveld, line.taakveld)}", cells))
+    note = _("Gerealiseerd: gedeclareerde zorg (realisatie en correcties) vanaf 1 januari van dat jaar.")
+    if scope.team_id:
+        note += " " + _("Teambedragen met minder dan %(n)s huishoudens zijn verborgen.") % {"n": minimum}
+    return Section(
+        key="budget", title=_("Budgetrealisatie per regel"), columns=columns, rows=rows, chart="bar", note=note
+    )
+
+
+def _experience(scope: Scope, periods: list[Period], columns: list[str], minimum: int) -> Section:
+    agg: dict[str, Any] = {}
+    for i, p in enumerate(periods):
+        agg[f"n{i}"] = Count("id", filter=p.q("answered_on"))
+        for field, _label in QUESTIONS:
+            agg[f"{field}{i}"] = Avg(field, filter=p.q("answered_on"))
+    row = QuestionnaireAnswer.objects.using(scope.using).filter(scope.case_q("case")).aggregate(**agg)
+    w = len(periods)
+    ns = [row[f"n{i}"] for i in range(w)]
+    rows = [Row(_("Ingevulde vragenlijsten"), [_count_cell(n, minimum) for n in ns])]
+    for field, label in QUESTIONS:
+        cells = []
+        for i in range(w):
+            v = row[f"{field}{i}"]
+            value = Decimal(str(v)).quantize(ONE, ROUND_HALF_UP) if v is not None else None
+            cells.append(_stat_cell(value, observations=ns[i], minimum=minimum))
+        rows.append(Row(str(label), cells))
+    return Section(
+        key="client_experience",
+        title=_("Ervaring van de huishoudens (vragenlijst, gemiddelde 1–5)"),
+        columns=columns,
+        rows=rows,
+        chart="bar",
+        note=_("Gemiddelden alleen over ten minste %(n)s vragenlijsten.") % {"n": minimum},
+    )
+
+
+def _safety(scope: Scope, periods: list[Period], columns: list[str], minimum: int) -> Section:
+    w = len(periods)
+    signals = _by_period(
+        scope.signals().filter(route=TriageRoute.SAFETY), key=None, date_field="received_on", periods=periods
+    )[None]
+    cases = _by_period(scope.cases().filter(safety_flag=True), key=None, date_field="opened_on", periods=periods)[None]
+    steps = _by_period(
+        MeldcodeStep.objects.using(scope.using).filter(scope.case_q("case"), step=5),
+        key=None,
+        date_field="done_on",
+        periods=periods,
+    )[None]
+    rows = [
+        Row(_("Veiligheidssignalen (Meldcode)"), [_count_cell(signals[i], minimum) for i in range(w)]),
+        Row(_("Dossiers met een veiligheidssignaal geopend"), [_count_cell(cases[i], minimum) for i in range(w)]),
+        Row(_("Meldcode afgerond (stap 5: besluit)"), [_count_cell(steps[i], minimum) for i in range(w)]),
+    ]
+    return Section(key="safety", title=_("Veiligheid"), columns=columns, rows=rows)
+
+
+# --- the entry point -----------------------------------------------------------------------
+
+
+def compute(
+    *,
+    municipality_id: int,
+    team_id: int | None,
+    period_start: dt.date,
+    period_end: dt.date,
+    using: str = REPORTING_DB,
+    progress: Callable[[int], None] | None = None,
+    minimum: int | None = None,
+) -> ReportData:
+    """All figures of one report, disclosure-controlled (docs/reports.md).
+
+    Reads only through `using`; writes nothing. `progress(pct)` is called after each group
+    of sections. `minimum` overrides DISCLOSURE_MINIMUM (tests, the benchmark).
+    """
+    if period_end < period_start:
+        raise ValueError("period_end before period_start")
+    minimum = disclosure.minimum() if minimum is None else minimum
+    scope = Scope.of(municipality_id=municipality_id, team_id=team_id, using=using)
+    periods = periods_for(period_start, period_end)
+    columns = [p.label for p in periods]
+    data = ReportData(
+        municipality_id=municipality_id, team_id=team_id, period_start=period_start, period_end=period_end
+    )
+    steps: list[Callable[[], list[Section] | Section]] = [
+        lambda: _signals(scope, periods, columns, minimum),
+        lambda: _cases(scope, periods, columns, minimum),
+        lambda: _durations(scope, periods, columns, minimum),
+        lambda: _questions(scope, periods, columns, minimum),
+        lambda: _self_reliance(scope, periods, columns, minimum),
+        lambda: _ladder(scope, periods, columns, minimum),
+        lambda: _outcomes(scope, periods, columns, minimum, data.section("cases")),
+        lambda: _escalations(scope, periods, columns, minimum),
+        lambda: _arrangements(scope, periods, minimum),
+        lambda: _budget(scope, periods, minimum),
+        lambda: _experience(scope, periods, columns, minimum),
+        lambda: _safety(scope, periods, columns, minimum),
+    ]
+    with _one_core(using):
+        for n, step in enumerate(steps, start=1):
+            result = step()
+            data.sections.extend(result if isinstance(result, list) else [result])
+            if progress is not None:
+                progress(round(100 * n / len(steps)))
+    return data
+
+
+@contextmanager
+def _one_core(using: str) -> Iterator[None]:
+    """Keep a report's queries on one PostgreSQL process: no parallel workers, so on a small
+    machine where `reporting` is the primary itself the regisseurs' pages keep the other
+    cores (docs/performance.md, "Quarterly report"). A replica gets the same (harmless)."""
+    conn = connections[using]
+    if conn.vendor != "postgresql":
+        yield
+        return
+    with conn.cursor() as cur:
+        cur.execute("SET max_parallel_workers_per_gather = 0")
+    try:
+        yield
+    finally:
+        with conn.cursor() as cur:
+            cur.execute("RESET max_parallel_workers_per_gather")
