@@ -24,6 +24,7 @@ class AccessGround(models.TextChoices):
     SUBJECT_ACCESS = "subject_access", _("Inzageverzoek (AVG art. 15)")
     RETENTION = "retention", _("Bewaartermijn")
     ADMINISTRATION = "administration", _("Functioneel beheer")
+    REPORT = "report", _("Geanonimiseerde rapportage (teamleider, controller of beheer)")
 
 
 class AuditEventQuerySet(models.QuerySet):

@@ -12,7 +12,19 @@ from audit.labels import ACTION_LABELS, action_label
 def test_every_audited_action_in_the_code_has_a_dutch_label():
     root = Path(settings.BASE_DIR)
     actions: set[str] = set()
-    for app in ["accounts", "cases", "intake", "plan", "arrangements", "budget", "partners", "reports", "retention", "subjectaccess", "socialdomain"]:
+    for app in [
+        "accounts",
+        "cases",
+        "intake",
+        "plan",
+        "arrangements",
+        "budget",
+        "partners",
+        "reports",
+        "retention",
+        "subjectaccess",
+        "socialdomain",
+    ]:
         for path in (root / app).rglob("*.py"):
             if "migrations" in path.parts:
                 continue
@@ -36,7 +48,19 @@ def test_action_label_filter_renders_dutch_and_falls_back_to_the_code():
     assert action_label("note_add") == "Notitie toegevoegd"
 
 
-OUR_APPS = ["accounts", "audit", "cases", "intake", "plan", "arrangements", "budget", "partners", "reports", "retention", "subjectaccess"]
+OUR_APPS = [
+    "accounts",
+    "audit",
+    "cases",
+    "intake",
+    "plan",
+    "arrangements",
+    "budget",
+    "partners",
+    "reports",
+    "retention",
+    "subjectaccess",
+]
 
 
 def _audited_view_names() -> set[str]:

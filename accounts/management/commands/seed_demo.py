@@ -22,7 +22,17 @@ class Command(BaseCommand):
         # The budget before the arrangements: granted demo arrangements then book on budgeted lines.
         # The partner API's demo clients after the arrangements (they serve its providers);
         # retention's demo dry run last (it counts the others' records).
-        for app in ["cases", "intake", "plan", "budget", "arrangements", "partners", "subjectaccess", "reports", "retention"]:
+        for app in [
+            "cases",
+            "intake",
+            "plan",
+            "budget",
+            "arrangements",
+            "partners",
+            "subjectaccess",
+            "reports",
+            "retention",
+        ]:
             try:
                 module = import_module(f"{app}.demo")
             except ModuleNotFoundError as exc:
