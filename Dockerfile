@@ -11,7 +11,8 @@ COPY . .
 # staticfiles.json manifest that {% static %} needs): the same script CI runs.
 RUN DJANGO_SETTINGS_MODULE=socialdomain.settings.dev python manage.py compilemessages --ignore=/opt/venv -v 0 \
     && PYTHON=python bash scripts/build-static.sh
-RUN useradd --system --uid 1000 app && chown -R app /app
+# /app/var/reports: the report files (REPORTS_ROOT), a volume shared by web and worker.
+RUN useradd --system --uid 1000 app && mkdir -p /app/var/reports && chown -R app /app
 USER app
 EXPOSE 8000
 # Migrations are not run here: docker-compose.yml runs them once, in the `migrate` service.
