@@ -50,5 +50,7 @@ def test_outsider_gets_404_on_every_case_route(client, make_user, role):
             *("verwijderen/", "gedaan/", "plan/uitvoeren/", "plan/vragenlijst/"),  # plan
             *("voorzieningen/raming/", "status/", "wijzigen/", "beeindigen/", "volstaat-niet-meer/"),  # arrangements
             *(f"{case.uuid}/evaluatie/", "advies/", "besluit/", "overnemen/", "teruggeven/"),
+            *("bewaren/plaatsen/", "opheffen/"),  # retention: a legal hold
+            "afgehandeld/",  # partners: a provider request handled
         )
         assert client.get(route).status_code == 404 or route.endswith(post_only), route

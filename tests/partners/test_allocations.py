@@ -234,6 +234,6 @@ def test_case_access_log_page_names_the_organisation_and_client_in_dutch(world, 
     response = client.get(f"/dossiers/{world.case.uuid}/logboek/")
     html = response.content.decode()
     assert response.status_code == 200
-    assert f"{world.provider.name} (koppeling, client {partner.client_id})" in html
+    assert world.provider.name in html and f"API-client {partner.client_id}" in html
     assert "Partner-API: toewijzingen" in html
     assert "Toewijzing aan de aanbieder" in html

@@ -97,14 +97,16 @@ def _patterns(resolvers, prefix=""):  # type: ignore[no-untyped-def]
 def test_url_patterns_take_only_uuids_or_integers():
     """No <str:>, <slug:> or <path:> parameter a name or BSN could be put into."""
     from cases.urls import SectionKeyConverter
+    from reports.urls import OutputFormatConverter
 
     seen = 0
     for route, pattern in _patterns(get_resolver().url_patterns):
         converters = getattr(pattern, "converters", {})
         for name, converter in converters.items():
             seen += 1
-            # The case page's tab is a registered section key (a fixed vocabulary), not data.
-            allowed = (UUIDConverter, IntConverter, SectionKeyConverter)
+            # The case page's tab is a registered section key and a report's output a format
+            # (fixed vocabularies), not data.
+            allowed = (UUIDConverter, IntConverter, SectionKeyConverter, OutputFormatConverter)
             assert isinstance(converter, allowed), f"{route}: <{name}> must be a uuid or an id"
         if not converters:
             assert "(?P<" not in str(pattern.regex.pattern) or route.startswith(("static", "media")), route
@@ -159,6 +161,10 @@ CACHE_CALL = re.compile(
 CACHE_IMPORT = re.compile(r"from django\.core\.cache import|import django\.core\.cache|cache_page|cache_key")
 
 
+# Reviewed: the partner API's throttle keys on the API client's database id (no personal data).
+REVIEWED_CACHE_KEYS = {"partners/api/auth.py:def get_cache_key(self, request: Any, view: Any) -> str | None:"}
+
+
 def test_our_code_uses_no_cache_keys_of_its_own():
     """No personal data in cache keys: our apps build none. The keys in use are Django's
     (sessions: random keys) and DRF's throttles (user id or client IP). A new cache use must
@@ -169,6 +175,8 @@ def test_our_code_uses_no_cache_keys_of_its_own():
             if "migrations" in path.parts:
                 continue
             for number, line in enumerate(path.read_text().splitlines(), 1):
+                if f"{path.relative_to(ROOT)}:{line.strip()}" in REVIEWED_CACHE_KEYS:
+                    continue
                 if CACHE_CALL.search(line) or CACHE_IMPORT.search(line):
                     found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert found == [], found
