@@ -367,6 +367,18 @@ def _new_arrangement(
     return arrangement
 
 
+def _new_within_mandate(*, actor: User, case: Case, status: str, **fields: Any) -> tuple[Arrangement, Any]:
+    """Estimate the cost, refuse beyond the actor's mandate (`beyond_mandate`), then create
+    the arrangement in `status`: the shared first half of a grant and of a ceiling request."""
+    estimate_fields = ("item", "member", "provider", "volume", "start_date", "end_date", "delivery_form")
+    estimate = arrangement_estimate(case=case, **{k: fields[k] for k in estimate_fields})
+    reasons = mandate_reasons(actor=actor, case=case, item=fields["item"], estimate=estimate)
+    if reasons:
+        raise beyond_mandate(reasons)
+    arrangement = _new_arrangement(actor=actor, case=case, estimate=estimate, status=status, **fields)
+    return arrangement, estimate
+
+
 @transaction.atomic
 def arrangement_grant(
     *,
@@ -393,20 +405,7 @@ def arrangement_grant(
     _require_write(actor, case)
     if submission is not None and (done := Arrangement.objects.filter(submission=submission, case=case).first()):
         return done
-    estimate = arrangement_estimate(
-        case=case,
-        item=item,
-        member=member,
-        provider=provider,
-        volume=volume,
-        start_date=start_date,
-        end_date=end_date,
-        delivery_form=delivery_form,
-    )
-    reasons = mandate_reasons(actor=actor, case=case, item=item, estimate=estimate)
-    if reasons:
-        raise beyond_mandate(reasons)
-    arrangement = _new_arrangement(
+    arrangement, estimate = _new_within_mandate(
         actor=actor,
         case=case,
         item=item,
@@ -418,7 +417,6 @@ def arrangement_grant(
         delivery_form=delivery_form,
         contribution=contribution,
         review_date=review_date,
-        estimate=estimate,
         status=ArrangementStatus.GRANTED,
         submission=submission,
         goal_lineage=goal_lineage,
@@ -1299,20 +1297,7 @@ def arrangement_request_ceiling_approval(
         raise ValidationError(
             {"ceiling_motivation": _("Licht toe waarom deze voorziening boven het budgetplafond nodig is.")}
         )
-    estimate = arrangement_estimate(
-        case=case,
-        item=item,
-        member=member,
-        provider=provider,
-        volume=volume,
-        start_date=start_date,
-        end_date=end_date,
-        delivery_form=delivery_form,
-    )
-    reasons = mandate_reasons(actor=actor, case=case, item=item, estimate=estimate)
-    if reasons:
-        raise beyond_mandate(reasons)
-    arrangement = _new_arrangement(
+    arrangement, estimate = _new_within_mandate(
         actor=actor,
         case=case,
         item=item,
@@ -1324,7 +1309,6 @@ def arrangement_request_ceiling_approval(
         delivery_form=delivery_form,
         contribution=contribution,
         review_date=review_date,
-        estimate=estimate,
         status=ArrangementStatus.REQUESTED,
         submission=submission,
         goal_lineage=goal_lineage,

@@ -81,6 +81,8 @@ def pages_per_user() -> dict[str, list[tuple[str, str]]]:
         ("voorzieningen", f"{c}voorzieningen/lijst/"),
         ("voorziening-nieuw", f"{c}voorzieningen/nieuw/"),
         ("evaluaties-voorzieningen", "/voorzieningen/evaluaties/"),
+        ("dossier-aanbieders", f"{c}aanbieders/"),
+        ("dossier-bewaren", f"{c}bewaren/"),
     ]
     if signal_ is not None:
         regisseur_pages.append(("aanmelding", f"/aanmeldingen/{signal_.uuid}/"))
@@ -91,9 +93,21 @@ def pages_per_user() -> dict[str, list[tuple[str, str]]]:
     return {
         "anoniem": [("inloggen", "/inloggen/")],
         "regisseur": regisseur_pages,
-        "teamleider": [("home", "/"), ("team", "/dossiers/team/"), ("aanmeldingen", "/aanmeldingen/"), ("dossier", c)],
+        "teamleider": [
+            ("home", "/"),
+            ("team", "/dossiers/team/"),
+            ("aanmeldingen", "/aanmeldingen/"),
+            ("dossier", c),
+            ("rapportages", "/rapportages/"),
+            ("teamvergelijking", "/rapportages/teams/"),
+        ],
         "expert": [("home", "/"), ("expertiseteam", "/expertiseteam/")],
-        "controller": [("home", "/"), ("budget", "/budget/")],
+        "controller": [
+            ("home", "/"),
+            ("budget", "/budget/"),
+            ("rapportages", "/rapportages/"),
+            ("teamvergelijking", "/rapportages/teams/"),
+        ],
         "beheerder": [
             ("beheer", "/beheer/"),
             ("teams", "/beheer/accounts/team/"),
@@ -107,6 +121,10 @@ def pages_per_user() -> dict[str, list[tuple[str, str]]]:
             ("budgetten", "/beheer/budget/budget/"),
             ("catalogus", "/beheer/arrangements/catalogueitem/"),
             ("mandaten", "/beheer/arrangements/mandate/"),
+            ("api-clients", "/beheer/partners/apiclient/"),
+            ("bewaartermijnruns", "/beheer/retention/retentionrun/"),
+            ("inzageverzoeken", "/beheer-inzage/"),
+            ("rapportages", "/rapportages/"),
         ],
     }
 
