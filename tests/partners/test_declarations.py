@@ -16,7 +16,7 @@ from arrangements.constants import ArrangementStatus, StopReason
 from arrangements.models import Arrangement, Tariff
 from audit.models import AuditEvent
 from budget.constants import BudgetStatus, EntryKind
-from budget.models import Budget, HouseholdSpend, LedgerEntry, MonthlyRollup
+from budget.models import Budget, HouseholdSpend, LedgerEntry, MonthlyRollup, UnitCostRollup
 from budget.services import rollups_rebuild
 from partners.declaration_models import DeclarationLine, LineStatus
 from partners.declarations import SOURCE_KIND, LineIn, allowed_volume, declaration_receive
@@ -91,14 +91,17 @@ def test_the_batch_keeps_the_rollups_equal_to_the_recomputation(world, allocatio
         (c.line_id, c.team_id, c.provider_id, c.month): (c.committed, c.realised)
         for c in MonthlyRollup.objects.filter(line__budget__municipality=world.team.municipality)
     }
-    spend = {(s.line_id, s.household_id): s.realised for s in HouseholdSpend.objects.all()}
+    spend = {(s.line_id, s.item_id, s.household_id): s.realised for s in HouseholdSpend.objects.all()}
+    unit = {(u.line_id, u.item_id, u.month): (u.realised, u.volume) for u in UnitCostRollup.objects.all()}
+    assert unit and all(item_id == allocation.item_id for _l, item_id, _m in unit)  # the item is named
     rollups_rebuild(budget=Budget.objects.get(municipality=world.team.municipality, year=2026))
     after = {
         (c.line_id, c.team_id, c.provider_id, c.month): (c.committed, c.realised)
         for c in MonthlyRollup.objects.filter(line__budget__municipality=world.team.municipality)
     }
     assert before == after
-    assert spend == {(s.line_id, s.household_id): s.realised for s in HouseholdSpend.objects.all()}
+    assert spend == {(s.line_id, s.item_id, s.household_id): s.realised for s in HouseholdSpend.objects.all()}
+    assert unit == {(u.line_id, u.item_id, u.month): (u.realised, u.volume) for u in UnitCostRollup.objects.all()}
     assert sum(r for _c, r in after.values()) == D("240.00")
 
 
