@@ -12,7 +12,7 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -111,8 +111,14 @@ class AllocationStep(AllocationMixin, PartnerWriteView):
     def book(self, allocation: Arrangement, data: dict[str, Any]) -> None:
         raise NotImplementedError
 
+    body_serializer: type[serializers.Serializer] | None = None  # the step's request body, if it has one
+
     def validated(self, request: Request) -> dict[str, Any]:
-        return {}
+        if self.body_serializer is None:
+            return {}
+        body = self.body_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return body.validated_data
 
     def post(self, request: Request, id: UUID) -> Response:
         allocation = self.allocation(id)
@@ -146,6 +152,7 @@ class AllocationAcknowledge(AllocationStep):
 
 class AllocationStart(AllocationStep):
     view_name = "allocation_start"
+    body_serializer = StartSerializer
 
     @extend_schema(
         operation_id="allocations_start",
@@ -158,17 +165,13 @@ class AllocationStart(AllocationStep):
     def post(self, request: Request, id: UUID) -> Response:
         return super().post(request, id)
 
-    def validated(self, request: Request) -> dict[str, Any]:
-        body = StartSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        return body.validated_data
-
     def book(self, allocation: Arrangement, data: dict[str, Any]) -> None:
         services.allocation_start(client=self.principal().client, arrangement=allocation, start_date=data["startDate"])
 
 
 class AllocationStop(AllocationStep):
     view_name = "allocation_stop"
+    body_serializer = StopSerializer
 
     @extend_schema(
         operation_id="allocations_stop",
@@ -180,11 +183,6 @@ class AllocationStop(AllocationStep):
     )
     def post(self, request: Request, id: UUID) -> Response:
         return super().post(request, id)
-
-    def validated(self, request: Request) -> dict[str, Any]:
-        body = StopSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        return body.validated_data
 
     def book(self, allocation: Arrangement, data: dict[str, Any]) -> None:
         services.allocation_stop(
