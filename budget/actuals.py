@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from socialdomain.audit import audit_write
+from socialdomain.bulk import insert_rows
 
 from .constants import EntryKind
 from .models import Budget, BudgetLine, HouseholdSpend, LedgerEntry, MonthlyRollup, UnitCostRollup
@@ -129,27 +130,15 @@ LEDGER_COLUMNS = (
 
 
 def _insert_entries(entries: list[LedgerEntry]) -> None:
-    """One multi-row INSERT of the new (unsaved) entries, setting their ids.
-
-    What `bulk_create` does, without its per-value Python preparation, which costs more
-    than the database for thousands of rows (docs/performance.md). Values are already of
-    their column types (ints, dates, Decimals with cents, str).
-    """
+    """One multi-row INSERT of the new (unsaved) entries, setting their ids
+    (socialdomain/bulk.py: no per-value preparation; values are of their column types)."""
     now = timezone.now()
     for e in entries:
         e.booked_at = now
-    q = connection.ops.quote_name
-    # Only quoted table/column names of our models go into the text; all values are parameters.
-    sql = (
-        f"INSERT INTO {q(LedgerEntry._meta.db_table)} ({', '.join(q(c) for c in LEDGER_COLUMNS)}) "  # noqa: S608
-        f"VALUES %s RETURNING {q('id')}"
+    ids = insert_rows(
+        LedgerEntry, LEDGER_COLUMNS, [[getattr(e, c) for c in LEDGER_COLUMNS] for e in entries], returning_ids=True
     )
-    row = "(" + ", ".join(["%s"] * len(LEDGER_COLUMNS)) + ")"
-    params = [getattr(e, c) for e in entries for c in LEDGER_COLUMNS]
-    with connection.cursor() as cursor:
-        cursor.execute(sql.replace("VALUES %s", "VALUES " + ", ".join([row] * len(entries))), params)
-        ids = cursor.fetchall()
-    for entry, (pk,) in zip(entries, ids, strict=True):
+    for entry, pk in zip(entries, ids, strict=True):
         entry.pk = entry.id = pk
         entry._state.adding = False
 

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Case, F, Q, Sum, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +37,7 @@ from budget.actuals import Actual, actuals_book
 from budget.constants import BudgetStatus
 from budget.models import Budget
 from socialdomain.audit import audit_write
+from socialdomain.bulk import insert_rows
 
 from .declaration_models import Declaration, DeclarationLine, LineStatus
 
@@ -389,26 +390,12 @@ LINE_COLUMNS = (
 
 
 def _insert_lines(rows: list[DeclarationLine]) -> None:
-    """One multi-row INSERT of the new lines, setting their ids (RETURNING keeps VALUES order).
-
-    `bulk_create` spends more time preparing thousands of values in Python than the
-    database spends storing them (docs/performance.md); the values here are already of
-    their column types. The model's constraints are the database's, so nothing is skipped.
-    """
-    if not rows:
-        return
-    q = connection.ops.quote_name
-    # Only quoted table/column names of our models go into the text; all values are parameters.
-    sql = (
-        f"INSERT INTO {q(DeclarationLine._meta.db_table)} ({', '.join(q(c) for c in LINE_COLUMNS)}) "  # noqa: S608
-        f"VALUES %s RETURNING {q('id')}"
+    """One multi-row INSERT of the new lines, setting their ids (socialdomain/bulk.py: no
+    per-value preparation; values are of their column types, constraints are the database's)."""
+    ids = insert_rows(
+        DeclarationLine, LINE_COLUMNS, [[getattr(r, c) for c in LINE_COLUMNS] for r in rows], returning_ids=True
     )
-    row = "(" + ", ".join(["%s"] * len(LINE_COLUMNS)) + ")"
-    params = [getattr(r, c) for r in rows for c in LINE_COLUMNS]
-    with connection.cursor() as cursor:
-        cursor.execute(sql.replace("VALUES %s", "VALUES " + ", ".join([row] * len(rows))), params)
-        ids = cursor.fetchall()
-    for line, (pk,) in zip(rows, ids, strict=True):
+    for line, pk in zip(rows, ids, strict=True):
         line.pk = line.id = pk
         line._state.adding = False
 
