@@ -55,11 +55,8 @@ class PartnerTokenAuthentication(OAuth2Authentication):
         if result is None:
             return None
         _user, token = result
-        client = (
-            ApiClient.objects.select_related("application", "organisation", "municipality")
-            .filter(application_id=token.application_id)
-            .first()
-        )
+        # Loaded with the token (partners/oauth.py PartnerOAuth2Validator._load_access_token).
+        client: ApiClient | None = getattr(token.application, "api_client", None)
         if client is None or not client.is_active:
             raise exceptions.AuthenticationFailed(_("Deze client is ingetrokken of onbekend."))
         now = timezone.now()
