@@ -26,6 +26,7 @@ from fractions import Fraction
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.db import connections, models
 from django.db.models import (
     Avg,
@@ -44,8 +45,9 @@ from django.db.models import (
 from django.utils.translation import gettext as _
 
 from accounts.constants import TeamKind
+from accounts.models import Organisation
 from arrangements.constants import DeliveryForm, Law, ProvisionKind, Taakveld
-from arrangements.models import Arrangement, CommitmentMonth, Escalation
+from arrangements.models import Arrangement, CatalogueItem, CommitmentMonth, Escalation
 from budget.models import BudgetLine, HouseholdSpend, MonthlyRollup
 from cases.models import Case, HouseholdMember, Person
 from intake.constants import GOAL_THRESHOLD, Domain, GesprekStatus, SignalSource, TriageRoute
@@ -540,11 +542,15 @@ def _ladder(scope: Scope, periods: list[Period], columns: list[str], minimum: in
     )
 
 
+# The statuses of an arrangement that runs (or ran) between its start and its end or stop.
+RUNNING_STATUSES = ("granted", "allocated", "started", "stopped")
+
+
 def _running_q(day: dt.date, prefix: str = "") -> Q:
     """An arrangement running on `day` (granted, allocated, started, or stopped later)."""
     p = prefix
     return (
-        Q(**{f"{p}status__in": ["granted", "allocated", "started", "stopped"]})
+        Q(**{f"{p}status__in": RUNNING_STATUSES})
         & Q(**{f"{p}start_date__lte": day})
         & (Q(**{f"{p}end_date__isnull": True}) | Q(**{f"{p}end_date__gte": day}))
         & (Q(**{f"{p}stopped_on__isnull": True}) | Q(**{f"{p}stopped_on__gt": day}))
@@ -555,7 +561,7 @@ def _overlap_q(p: Period, prefix: str = "") -> Q:
     """An arrangement running on some day of the period."""
     x = prefix
     return (
-        Q(**{f"{x}status__in": ["granted", "allocated", "started", "stopped"]})
+        Q(**{f"{x}status__in": RUNNING_STATUSES})
         & Q(**{f"{x}start_date__lte": p.end})
         & (Q(**{f"{x}end_date__isnull": True}) | Q(**{f"{x}end_date__gte": p.start}))
         & (Q(**{f"{x}stopped_on__isnull": True}) | Q(**{f"{x}stopped_on__gte": p.start}))
@@ -661,67 +667,129 @@ def _escalations(scope: Scope, periods: list[Period], columns: list[str], minimu
     return [reasons, summary]
 
 
+def _decimal(value: Any) -> Decimal:
+    """A raw SUM as a Decimal (SQLite may answer an int or a float)."""
+    if value is None:
+        return Decimal(0)
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _arrangement_aggregates(scope: Scope, periods: list[Period]) -> tuple[list[tuple], list[int], list[tuple]]:  # type: ignore[type-arg]
+    """The arrangement tables' raw figures in one statement (docs/performance.md, "Quarterly
+    report"): the arrangements in scope are read and joined to their catalogue item once
+    (a materialised CTE with a running flag per period), then
+
+    - per combination of law x kind x provider x form: arrangements and households per period
+      (households as a GROUP BY combination and case first, then counted: a hash aggregate,
+      not a sorting COUNT(DISTINCT) per period);
+    - the households behind all of them per period (the total rows);
+    - the committed cost per combination and period, from the commitment months of only the
+      periods' months.
+
+    Returns (combinations, total households per period, costs): a combination row is
+    (law, kind, provider name, form, n0..n{w-1}, h0..h{w-1}); a cost row is
+    (law, kind, provider name, form, c0..c{w-1}).
+    """
+    conn = connections[scope.using]
+    w = len(periods)
+    cases_sql, cases_params = _case_ids_sql(scope)
+    arrangement, item, month = (
+        Arrangement._meta.db_table,
+        CatalogueItem._meta.db_table,
+        CommitmentMonth._meta.db_table,
+    )
+    statuses = ", ".join(["%s"] * len(RUNNING_STATUSES))
+    flags = ", ".join(
+        f"(a.status IN ({statuses}) AND a.start_date <= %s AND (a.end_date IS NULL OR a.end_date >= %s)"
+        f" AND (a.stopped_on IS NULL OR a.stopped_on >= %s)) AS o{i}"
+        for i in range(w)
+    )
+    flag_params = tuple(v for p in periods for v in (*RUNNING_STATUSES, p.end, p.start, p.start))
+    any_flag = " OR ".join(f"o{i}" for i in range(w))
+    n = ", ".join(f"COUNT(*) FILTER (WHERE o{i}) AS n{i}" for i in range(w))
+    sums = ", ".join(f"SUM(n{i})" for i in range(w))
+    households = ", ".join(f"COUNT(*) FILTER (WHERE n{i} > 0)" for i in range(w))
+    per_case = ", ".join(f"SUM(n{i}) AS n{i}" for i in range(w))
+    nulls = ", ".join(["CAST(NULL AS NUMERIC)"] * w)
+    int_nulls = ", ".join(["NULL"] * w)
+    organisation = Organisation._meta.db_table
+
+    def provider_name(column: str) -> str:
+        # Looked up per grouped row (a few thousand at most), not joined per arrangement.
+        return f"(SELECT o.name FROM {organisation} o WHERE o.id = {column})"  # noqa: S608
+
+    in_months = " OR ".join("m.month BETWEEN %s AND %s" for _p in periods)
+    costs = ", ".join("SUM(m.amount) FILTER (WHERE m.month BETWEEN %s AND %s)" for _p in periods)
+    month_params = tuple(v for p in periods for v in (p.start.replace(day=1), p.end))
+    # Only table names from the models' metadata and fixed fragments are formatted in; every
+    # value is a query parameter.
+    sql = f"""
+        WITH a AS MATERIALIZED (
+            SELECT a.id, a.case_id, i.law, i.kind, a.provider_id, a.delivery_form AS form, {flags}
+              FROM {arrangement} a JOIN {item} i ON i.id = a.item_id
+             WHERE a.case_id IN ({cases_sql})
+        ), pc AS MATERIALIZED (
+            SELECT law, kind, provider_id, form, case_id, {n}
+              FROM a WHERE {any_flag} GROUP BY law, kind, provider_id, form, case_id
+        )
+        SELECT 'n', law, kind, {provider_name("provider_id")}, form, {sums}, {households}, {nulls}
+          FROM pc GROUP BY law, kind, provider_id, form
+        UNION ALL
+        SELECT 'h', NULL, NULL, NULL, NULL, {int_nulls}, {households}, {nulls}
+          FROM (SELECT case_id, {per_case} FROM pc GROUP BY case_id) per_case
+        UNION ALL
+        SELECT 'c', a.law, a.kind, {provider_name("a.provider_id")}, a.form,
+               {int_nulls}, {int_nulls}, {costs}
+          FROM {month} m JOIN a ON a.id = m.arrangement_id
+         WHERE {in_months}
+         GROUP BY a.law, a.kind, a.provider_id, a.form
+    """  # noqa: S608
+    with conn.cursor() as cur:
+        cur.execute(sql, flag_params + cases_params + month_params + month_params)
+        rows = cur.fetchall()
+    combos = [r[1:5] + r[5 : 5 + 2 * w] for r in rows if r[0] == "n"]
+    total = next((list(r[5 + w : 5 + 2 * w]) for r in rows if r[0] == "h"), [0] * w)
+    cost_rows = [r[1:5] + r[5 + 2 * w :] for r in rows if r[0] == "c"]
+    return combos, total, cost_rows
+
+
 def _arrangements(scope: Scope, periods: list[Period], minimum: int) -> list[Section]:
     """Arrangements running in the period by law, kind, provider and delivery form, with
     their committed cost in the period (commitment months inside it). Hidden where the
-    number of arrangements or of households behind it is in (0, minimum)."""
+    number of arrangements or of households behind it is in (0, minimum).
+
+    Households are not additive over combinations: a row's households are at least the
+    largest of its combinations', and that lower bound decides the household rule (a row
+    whose every combination has fewer than the minimum households is hidden)."""
     w = len(periods)
     columns = [_("Aantal %(p)s") % {"p": p.label} for p in periods] + [
         _("Kosten %(p)s (€)") % {"p": p.label} for p in periods
     ]
-    base = Arrangement.objects.using(scope.using).filter(scope.case_q("case"))
-    months = CommitmentMonth.objects.using(scope.using).filter(scope.case_q("arrangement__case"))
-    dims: list[tuple[str, str, str, dict[Any, Any]]] = [
-        ("arrangements_by_law", _("Voorzieningen naar wet"), "item__law", dict(Law.choices)),
-        ("arrangements_by_kind", _("Voorzieningen naar soort"), "item__kind", dict(ProvisionKind.choices)),
-        ("arrangements_by_provider", _("Voorzieningen naar aanbieder"), "provider__name", {}),
-        ("arrangements_by_form", _("Voorzieningen naar leveringsvorm"), "delivery_form", dict(DeliveryForm.choices)),
+    combos, total_households, cost_rows = _arrangement_aggregates(scope, periods)
+    # The dimensions by their position in a combination row (law, kind, provider, form).
+    dims: list[tuple[str, str, int, dict[Any, Any]]] = [
+        ("arrangements_by_law", _("Voorzieningen naar wet"), 0, dict(Law.choices)),
+        ("arrangements_by_kind", _("Voorzieningen naar soort"), 1, dict(ProvisionKind.choices)),
+        ("arrangements_by_provider", _("Voorzieningen naar aanbieder"), 2, {}),
+        ("arrangements_by_form", _("Voorzieningen naar leveringsvorm"), 3, dict(DeliveryForm.choices)),
     ]
-    span = Q()
-    for p in periods:
-        span |= _overlap_q(p)
-    # The households behind the whole population (the total rows): one distinct count.
-    total_households = base.filter(span).aggregate(
-        **{f"h{i}": Count("case_id", filter=_overlap_q(p), distinct=True) for i, p in enumerate(periods)}
-    )
-    # One GROUP BY over every combination of the four dimensions (a few hundred rows at most:
-    # laws x kinds x providers x forms), then the four tables are sums over those rows.
-    # Households are not additive over combinations: a row's households are at least the
-    # largest of its combinations', and that lower bound decides the household rule (a row
-    # whose every combination has fewer than the minimum households is hidden).
-    combo = [d for _k, _t, d, _l in dims]
-    agg: dict[str, Any] = {}
-    for i, p in enumerate(periods):
-        agg[f"n{i}"] = Count("id", filter=_overlap_q(p))
-        agg[f"h{i}"] = Count("case_id", filter=_overlap_q(p), distinct=True)
-    combos = list(base.filter(span).values(*combo).annotate(**agg).order_by())
-    cost_agg = {
-        f"c{i}": Sum("amount", filter=Q(month__gte=p.start.replace(day=1), month__lte=p.end))
-        for i, p in enumerate(periods)
-    }
-    cost_rows = list(
-        months.filter(month__gte=min(p.start for p in periods).replace(day=1), month__lte=max(p.end for p in periods))
-        .values(*(f"arrangement__{d}" for d in combo))
-        .annotate(**cost_agg)
-        .order_by()
-    )
     tables, forces, costs_by_table, orders = [], [], [], []
-    for _key, _title, dim, labels in dims:
+    for _key, _title, position, labels in dims:
         counted: dict[Any, list[int]] = {}
         lower: dict[Any, list[int]] = {}
         for r in combos:
-            k = r[dim]
+            k = r[position]
             counted.setdefault(k, [0] * w)
             lower.setdefault(k, [0] * w)
             for i in range(w):
-                counted[k][i] += r[f"n{i}"]
-                lower[k][i] = max(lower[k][i], r[f"h{i}"])
+                counted[k][i] += r[4 + i]
+                lower[k][i] = max(lower[k][i], r[4 + w + i])
         costs: dict[Any, list[Decimal]] = {}
         for r in cost_rows:
-            k = r[f"arrangement__{dim}"]
+            k = r[position]
             costs.setdefault(k, [Decimal(0)] * w)
             for i in range(w):
-                costs[k][i] += r[f"c{i}"] or Decimal(0)
+                costs[k][i] += _decimal(r[4 + i])
         order = [k for k in labels if k in counted] + sorted(
             (k for k in counted if k not in labels), key=lambda k: (k is None, k or "")
         )
@@ -730,22 +798,24 @@ def _arrangements(scope: Scope, periods: list[Period], minimum: int) -> list[Sec
         n.append([sum(r[i] for r in n) for i in range(w)])
         c.append([sum((r[i] for r in c), Decimal(0)) for i in range(w)])
         h = [lower[k] for k in order]
-        h.append([total_households[f"h{i}"] for i in range(w)])
+        h.append(list(total_households))
         tables.append(n)
         forces.append([[disclosure.is_small(v, minimum) for v in row] for row in h])
         costs_by_table.append(c)
         orders.append(order)
     masks = disclosure.suppress_linked_tables(tables, minimum=minimum, force=forces)
     sections: list[Section] = []
-    for (key, title, _dim, labels), order, n, c, mask in zip(dims, orders, tables, costs_by_table, masks, strict=True):
+    for (key_, title, _position, labels), order, n, c, mask in zip(
+        dims, orders, tables, costs_by_table, masks, strict=True
+    ):
         rows = []
-        for r, k in enumerate([*order, "__total__"]):
+        for at, k in enumerate([*order, "__total__"]):
             label = _("Totaal") if k == "__total__" else (str(labels.get(k, k)) if k else _("Geen of onbekend"))
-            hidden = mask[r]
-            cells = [Cell(None, True) if m else Cell(v) for v, m in zip(n[r], hidden, strict=True)]
-            cells += [Cell(None, True) if m else Cell(v.quantize(TWO)) for v, m in zip(c[r], hidden, strict=True)]
+            hidden = mask[at]
+            cells = [Cell(None, True) if m else Cell(v) for v, m in zip(n[at], hidden, strict=True)]
+            cells += [Cell(None, True) if m else Cell(v.quantize(TWO)) for v, m in zip(c[at], hidden, strict=True)]
             rows.append(Row(label, cells))
-        sections.append(Section(key=key, title=title, columns=columns, rows=rows if order else [], chart="bar"))
+        sections.append(Section(key=key_, title=title, columns=columns, rows=rows if order else [], chart="bar"))
     return sections
 
 
@@ -890,7 +960,7 @@ def compute(
         lambda: _experience(scope, periods, columns, minimum),
         lambda: _safety(scope, periods, columns, minimum),
     ]
-    with _one_core(using):
+    with _report_session(using):
         for n, step in enumerate(steps, start=1):
             result = step()
             data.sections.extend(result if isinstance(result, list) else [result])
@@ -900,18 +970,25 @@ def compute(
 
 
 @contextmanager
-def _one_core(using: str) -> Iterator[None]:
-    """Keep a report's queries on one PostgreSQL process: no parallel workers, so on a small
-    machine where `reporting` is the primary itself the regisseurs' pages keep the other
-    cores (docs/performance.md, "Quarterly report"). A replica gets the same (harmless)."""
+def _report_session(using: str) -> Iterator[None]:
+    """The report's PostgreSQL session settings, reset afterwards:
+
+    - no parallel workers: a report's queries stay on one PostgreSQL process, so on a small
+      machine where `reporting` is the primary itself the regisseurs' pages keep the other
+      cores (docs/performance.md, "Quarterly report"); a replica gets the same (harmless);
+    - `work_mem` = settings.REPORT_WORK_MEM: the hash aggregates over the arrangements stay in
+      memory (with the default 4 MB they spill to disk and take twice as long).
+    """
     conn = connections[using]
     if conn.vendor != "postgresql":
         yield
         return
     with conn.cursor() as cur:
         cur.execute("SET max_parallel_workers_per_gather = 0")
+        cur.execute("SELECT set_config('work_mem', %s, false)", [settings.REPORT_WORK_MEM])
     try:
         yield
     finally:
         with conn.cursor() as cur:
             cur.execute("RESET max_parallel_workers_per_gather")
+            cur.execute("RESET work_mem")
