@@ -177,7 +177,11 @@ class AllocationFilterSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=STATUS_CHOICES, required=False)
     productCode = serializers.RegexField(r"^[0-9A-Za-z]{1,5}$", required=False, help_text="iWmo/iJw product code.")
     pageSize = serializers.IntegerField(required=False, min_value=1, max_value=100, help_text="Default 50.")
-    cursor = serializers.CharField(required=False, help_text="From the previous page's `next` (opaque).")
+    # Not trimmed: a cursor of white space is read by the paginator (as no position: the first
+    # page), not refused as an empty parameter (Schemathesis sent a tab; trimmed, it was a 400).
+    cursor = serializers.CharField(
+        required=False, trim_whitespace=False, help_text="From the previous page's `next` (opaque)."
+    )
 
 
 class StartSerializer(serializers.Serializer):
