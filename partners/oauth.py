@@ -41,17 +41,16 @@ class ClientScopes(BaseScopes):
 
 class PartnerOAuth2Validator(OAuth2Validator):
     def _load_access_token(self, token: str) -> Any:
-        """The token with its application's partner client (organisation, municipality) in one
-        query, where django-oauth-toolkit's own loads only the token and application: every API
+        """The token with its application's partner client and organisation in one query, where
+        django-oauth-toolkit's own loads the token, its application and its user: every API
         request needs the client (partners/api/auth.py), and a second round trip for it was a
-        tenth of the allocation list's time (bench/api.py). The token is found, as in the
-        toolkit, by the SHA-256 checksum it stores."""
+        tenth of the allocation list's time (bench/api.py). A client-credentials token has no
+        user (its `user` is None without a query). The token is found, as in the toolkit, by
+        the SHA-256 checksum it stores."""
         checksum = hashlib.sha256(token.encode("utf-8")).hexdigest()
         return (
             get_access_token_model()
-            .objects.select_related(
-                "user", "application__api_client__organisation", "application__api_client__municipality"
-            )
+            .objects.select_related("application__api_client__organisation")
             .filter(token_checksum=checksum)
             .first()
         )

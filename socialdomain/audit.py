@@ -18,6 +18,8 @@ from socialdomain.bulk import insert_rows, uuid_value
 # Field names whose values are never written to the log, only the fact that they changed.
 SENSITIVE = frozenset({"bsn", "bsn_encrypted", "bsn_index", "password", "text", "note", "question"})
 REDACTED = "[gewijzigd]"
+# The grounds a read may name (looked up per logged row, so computed once).
+GROUNDS = frozenset(AccessGround.values)
 
 
 def _target(obj: models.Model | None) -> tuple[str, str]:
@@ -96,7 +98,7 @@ def audit_read(
     read can be logged without one. API reads pass the partner `organisation` and the OAuth
     `client` id, with `actor` None.
     """
-    if ground not in AccessGround.values:
+    if ground not in GROUNDS:
         raise ValueError(f"audit_read needs an AccessGround, got {ground!r}")
     return _record(
         actor=actor,
@@ -153,7 +155,7 @@ def audit_read_many(
     organisation_id = getattr(organisation, "pk", organisation)
     rows = []
     for obj, case_uuid, ground in reads:
-        if ground not in AccessGround.values:
+        if ground not in GROUNDS:
             raise ValueError(f"audit_read_many needs an AccessGround, got {ground!r}")
         target_type, target_id = _target(obj)
         rows.append(

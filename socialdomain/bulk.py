@@ -5,7 +5,7 @@ What `bulk_create` does, without its per-object and per-value Python preparation
 than the database does for a page of audit rows or a batch of declaration lines
 (docs/performance.md). The caller passes values already of their column types (ints,
 dates, Decimals, str, UUIDs as `uuid_value` gives them); the model's constraints are the
-database's, so nothing is skipped. `RETURNING` gives the ids in VALUES order, as
+database's, so nothing is skipped. `RETURNING` gives the ids in the order of the rows, as
 `bulk_create` relies on too.
 """
 
@@ -34,15 +34,23 @@ def insert_rows(
         return []
     connection = connections[using]
     q = connection.ops.quote_name
-    placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    # Only quoted table and column names of our models go into the text; values are parameters.
-    sql = (
-        f"INSERT INTO {q(model._meta.db_table)} ({', '.join(q(c) for c in columns)}) "  # noqa: S608
-        f"VALUES {', '.join([placeholders] * len(rows))}"
-    )
+    into = f"INSERT INTO {q(model._meta.db_table)} ({', '.join(q(c) for c in columns)}) "
+    if connection.vendor == "postgresql" and len(rows) > 1:
+        # One array per column (as Django's own bulk_create on PostgreSQL): the statement has
+        # a parameter per column instead of per value, so it is parsed and planned in a
+        # fraction of the time of a VALUES list of hundreds of rows.
+        by_column = {f.column: f for f in model._meta.concrete_fields}
+        types = [by_column[c].db_type(connection).split("(")[0] for c in columns]  # type: ignore[union-attr]
+        sql = into + f"SELECT * FROM UNNEST({', '.join(f'%s::{t}[]' for t in types)})"  # noqa: S608
+        params: list[Any] = [list(values) for values in zip(*rows, strict=True)]
+    else:
+        placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        sql = into + f"VALUES {', '.join([placeholders] * len(rows))}"
+        params = [value for row in rows for value in row]
     if returning_ids:
         sql += f" RETURNING {q(model._meta.pk.column)}"
-    params = [value for row in rows for value in row]
+    # Only quoted table and column names and the columns' types of our models go into the
+    # text; every value is a parameter.
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [pk for (pk,) in cursor.fetchall()] if returning_ids else []
