@@ -4,6 +4,7 @@ violates the schema, across all operations (positive and negative data)."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import uuid
 
 import pytest
@@ -63,6 +64,9 @@ def test_api_conforms_to_its_schema(provider, live_server):  # type: ignore[no-u
             @given(case=strategy)
             @settings(
                 max_examples=15,
+                # CI runs the same examples every time (a landing is never decided by a random
+                # draw); a developer's run draws new ones and explores (it found cursor=%09).
+                derandomize=os.environ.get("CI") == "true",
                 deadline=None,
                 database=None,
                 suppress_health_check=list(HealthCheck),
