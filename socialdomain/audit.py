@@ -5,14 +5,13 @@ identifiers and field names go in; callers pass `changes` as {field: [before, af
 and mark sensitive fields so that their values are never copied (see SENSITIVE).
 """
 
-import uuid
 from typing import Any
 from uuid import UUID
 
 from django.db import connection, models
 from django.utils import timezone
 
-from audit.models import AccessGround, AuditEvent, EventKind
+from audit.models import AccessGround, AuditEvent, EventKind, event_uuid
 from socialdomain.bulk import insert_rows, uuid_value
 
 # Field names whose values are never written to the log, only the fact that they changed.
@@ -160,7 +159,7 @@ def audit_read_many(
         target_type, target_id = _target(obj)
         rows.append(
             (
-                uuid_value(uuid.uuid4()),
+                uuid_value(event_uuid()),
                 now,
                 None,
                 EventKind.READ,
