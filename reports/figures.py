@@ -33,6 +33,8 @@ from django.db.models import (
     Exists,
     F,
     FloatField,
+    Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -566,36 +568,96 @@ def _open_during(p: Period) -> Q:
     return Q(opened_on__lte=p.end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=p.start))
 
 
+# The arrangement statuses `_running_q` and `_overlap_q` count as running, and their date
+# conditions on their own: `_outcomes` filters the statuses once in WHERE and puts only the
+# dates in its per-period FILTERs (an IN over the status text in each of nine filtered
+# aggregates cost more than the rest of the query). Keep these in step with those two.
+_LIVE_STATUSES = ("granted", "allocated", "started", "stopped")
+
+
+def _overlap_dates_q(p: Period) -> Q:
+    """`_overlap_q(p)` without its status condition."""
+    return (
+        Q(start_date__lte=p.end)
+        & (Q(end_date__isnull=True) | Q(end_date__gte=p.start))
+        & (Q(stopped_on__isnull=True) | Q(stopped_on__gte=p.start))
+    )
+
+
+def _running_dates_q(day: dt.date) -> Q:
+    """`_running_q(day)` without its status condition."""
+    return (
+        Q(start_date__lte=day)
+        & (Q(end_date__isnull=True) | Q(end_date__gte=day))
+        & (Q(stopped_on__isnull=True) | Q(stopped_on__gt=day))
+    )
+
+
+def _sql_of(qs: QuerySet) -> tuple[str, tuple[Any, ...]]:
+    """The SQL (and parameters) of a queryset, to join it in a raw aggregate query."""
+    sql, params = qs.query.get_compiler(using=qs.db).as_sql()
+    return sql, tuple(params)
+
+
+def _supported_cases_sql(scope: Scope, periods: list[Period]) -> tuple[str, tuple[Any, ...]]:
+    """The counted cases open during any of the periods, with per period a flag s{i} (1 when
+    open during period i, else 0): the ORM writes the scope and `_open_during`, so a raw
+    query joining it counts exactly the cases the other sections count."""
+    span = Q()
+    for p in periods:
+        span |= _open_during(p)
+    flags = {
+        f"s{i}": models.Case(When(_open_during(p), then=Value(1)), default=Value(0)) for i, p in enumerate(periods)
+    }
+    return _sql_of(scope.cases().filter(span).annotate(**flags).values("id", "household_id", *flags))
+
+
 def _outcomes(scope: Scope, periods: list[Period], columns: list[str], minimum: int, cases_section: Section) -> Section:
     """Seed 004's own indicators: people and households supported, an integrated offer
     (arrangements under more than one law), now independent (at the end of the period no
-    running maatwerk and no income or debt help, Iv3 taakveld 6.3)."""
-    cases = scope.cases()
-    persons, integrated, independent = [], [], []
+    running maatwerk and no income or debt help, Iv3 taakveld 6.3).
+
+    Two queries for all periods together (not three per period): the supported cases are
+    read once with a flag per period (`_supported_cases_sql`), and
+    - the persons: their households' members, COUNT(DISTINCT person) per period flag;
+    - integrated and independent: the arrangements GROUP BY case once, with per period the
+      lowest and highest law of the arrangements running in it (two laws or more exactly when
+      they differ: a hash aggregate instead of a COUNT(DISTINCT law) sort per case) and the
+      number of maatwerk / taakveld 6.3 arrangements running at its end; LEFT JOINed to the
+      supported cases, so a case without arrangements is independent.
+    The conditions themselves are the ORM's (`_overlap_q`, `_running_q`, `_open_during`)."""
+    w = len(periods)
+    cases_sql, cases_params = _supported_cases_sql(scope, periods)
+    member = HouseholdMember._meta.db_table
+    # Only table names from the models' metadata and fixed fragments are formatted in; every
+    # value is a query parameter.
+    persons_sql = "SELECT {} FROM {} m JOIN ({}) c ON c.household_id = m.household_id".format(  # noqa: S608
+        ", ".join(f"COUNT(DISTINCT CASE WHEN c.s{i} = 1 THEN m.person_id END)" for i in range(w)), member, cases_sql
+    )
+    heavy = Q(item__kind=ProvisionKind.MAATWERK) | Q(item__taakveld=Taakveld.T6_3)
+    # WHERE: a running status and overlapping some period; so in the FILTERs the dates alone
+    # are `_overlap_q(p)` and `_running_q(p.end)` (a day of the period: running implies overlapping).
+    span = Q()
     for p in periods:
-        supported = cases.filter(_open_during(p))
-        persons.append(
-            HouseholdMember.objects.using(scope.using)
-            .filter(household_id__in=supported.values("household_id"))
-            .values("person_id")
-            .distinct()
-            .count()
-        )
-        # Cases with running arrangements under more than one law: GROUP BY case HAVING, counted.
-        integrated.append(
-            Arrangement.objects.using(scope.using)
-            .filter(_overlap_q(p), case_id__in=supported.values("id"))
-            .values("case_id")
-            .annotate(laws=Count("item__law", distinct=True))
-            .filter(laws__gt=1)
-            .count()
-        )
-        heavy = Arrangement.objects.filter(
-            _running_q(p.end),
-            Q(item__kind=ProvisionKind.MAATWERK) | Q(item__taakveld=Taakveld.T6_3),
-            case_id=OuterRef("pk"),
-        )
-        independent.append(supported.filter(~Exists(heavy)).count())
+        span |= _overlap_dates_q(p)
+    per_case: dict[str, Any] = {}
+    for i, p in enumerate(periods):
+        per_case[f"lo{i}"] = Min("item__law", filter=_overlap_dates_q(p))
+        per_case[f"hi{i}"] = Max("item__law", filter=_overlap_dates_q(p))
+        per_case[f"h{i}"] = Count("id", filter=_running_dates_q(p.end) & heavy)
+    running = Arrangement.objects.using(scope.using).filter(span, status__in=_LIVE_STATUSES)
+    arr_sql, arr_params = _sql_of(running.values("case_id").annotate(**per_case).order_by())
+    counts = ", ".join(
+        [f"SUM(CASE WHEN c.s{i} = 1 AND x.lo{i} <> x.hi{i} THEN 1 ELSE 0 END)" for i in range(w)]
+        + [f"SUM(CASE WHEN c.s{i} = 1 AND COALESCE(x.h{i}, 0) = 0 THEN 1 ELSE 0 END)" for i in range(w)]
+    )
+    offer_sql = f"SELECT {counts} FROM ({cases_sql}) c LEFT JOIN ({arr_sql}) x ON x.case_id = c.id"  # noqa: S608
+    with connections[scope.using].cursor() as cur:
+        cur.execute(persons_sql, cases_params)
+        persons = [int(n) for n in cur.fetchone()]
+        cur.execute(offer_sql, cases_params + arr_params)
+        got = [int(n or 0) for n in cur.fetchone()]
+    integrated, independent = got[:w], got[w:]
     rows = [
         Row(_("Inwoners ondersteund"), [_count_cell(n, minimum) for n in persons]),
         # The same figure as in the cases section, with its suppression (it is tied to the flow there).
