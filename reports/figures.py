@@ -32,7 +32,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    FloatField,
     Max,
     Min,
     OuterRef,
@@ -53,7 +52,7 @@ from cases.models import Case, HouseholdMember, Person
 from intake.constants import GOAL_THRESHOLD, Domain, GesprekStatus, SignalSource, TriageRoute
 from intake.models import DomainScore, Gesprek, MeldcodeStep, Signal
 from plan.constants import QUESTIONS, MeasurementSource
-from plan.models import EvaluationScore, LadderMeasurement, Plan, QuestionnaireAnswer
+from plan.models import Evaluation, EvaluationScore, LadderMeasurement, Plan, QuestionnaireAnswer
 
 from . import disclosure
 from .types import Cell, ReportData, Row, Section
@@ -448,37 +447,68 @@ def _questions(scope: Scope, periods: list[Period], columns: list[str], minimum:
 
 def _self_reliance(scope: Scope, periods: list[Period], columns: list[str], minimum: int) -> Section:
     """Average change per domain between the first gesprek's score and the last evaluation's
-    score (the last evaluation in the period) of each household member; over >= minimum members."""
-    first_score = Subquery(
-        DomainScore.objects.filter(
-            member_id=OuterRef("member_id"), domain=OuterRef("domain"), gesprek__status=GesprekStatus.FINAL
-        )
-        .order_by("gesprek__date", "gesprek_id")
-        .values("score")[:1]
-    )
-    cells: dict[str, list[Cell]] = {d: [] for d, _ in Domain.choices}
+    score (the last evaluation in the period) of each household member; over >= minimum members.
+
+    One query for all periods, without a subquery per score: the evaluation scores counted
+    (in scope, in some period) are `cand`; beside them, GROUP BY member and domain,
+    - `last`: per period the date of the member's latest evaluation score in that domain up
+      to the period's end (any case, as before): a score in the period is the last one
+      exactly when its date is that date (scores of one day are all last: none is later);
+    - `first`: the score of the member's first final gesprek in that domain (by date, then
+      gesprek id), by ROW_NUMBER over the members in `cand`.
+    Both only for the members in `cand`. The averages are AVG over the same smallint
+    differences as before (numeric in PostgreSQL, float in SQLite)."""
+    w = len(periods)
+    span = Q()
     for p in periods:
-        later = EvaluationScore.objects.filter(
-            member_id=OuterRef("member_id"),
-            domain=OuterRef("domain"),
-            evaluation__date__gt=OuterRef("evaluation__date"),
-            evaluation__date__lte=p.end,
-        )
-        rows = (
-            EvaluationScore.objects.using(scope.using)
-            .filter(scope.case_q("evaluation__plan__case"), p.q("evaluation__date"))
-            .filter(~Exists(later))
-            .annotate(first=first_score)
-            .filter(first__isnull=False)
-            .values("domain")
-            .annotate(n=Count("id"), change=Avg(F("score") - F("first"), output_field=FloatField()))
-            .order_by()
-        )
-        got = {r["domain"]: r for r in rows}
-        for d in cells:
-            r = got.get(d)
-            n = r["n"] if r else 0
-            value = Decimal(str(r["change"])).quantize(TWO, ROUND_HALF_UP) if r and r["change"] is not None else None
+        span |= p.q("evaluation__date")
+    cand_sql, cand_params = _sql_of(
+        EvaluationScore.objects.using(scope.using)
+        .filter(scope.case_q("evaluation__plan__case"), span)
+        .annotate(day=F("evaluation__date"))
+        .values("member_id", "domain", "score", "day")
+    )
+    evaluation, evaluation_score = Evaluation._meta.db_table, EvaluationScore._meta.db_table
+    gesprek, domain_score = Gesprek._meta.db_table, DomainScore._meta.db_table
+    last_cols = ", ".join(f"MAX(CASE WHEN ev.date <= %s THEN ev.date END) AS last{i}" for i in range(w))
+    counted = [f"c.day BETWEEN %s AND %s AND c.day = l.last{i}" for i in range(w)]
+    aggregates = ", ".join(
+        f"COUNT(CASE WHEN {cond} THEN 1 END), AVG(CASE WHEN {cond} THEN c.score - f.score END)" for cond in counted
+    )
+    # Only table names from the models' metadata and fixed fragments are formatted in; every
+    # value is a query parameter.
+    sql = f"""
+        WITH cand AS ({cand_sql})
+        SELECT c.domain, {aggregates}
+          FROM cand c
+          JOIN (SELECT es.member_id, es.domain, {last_cols}
+                  FROM {evaluation_score} es JOIN {evaluation} ev ON ev.id = es.evaluation_id
+                 WHERE es.member_id IN (SELECT member_id FROM cand)
+                 GROUP BY es.member_id, es.domain) l ON l.member_id = c.member_id AND l.domain = c.domain
+          JOIN (SELECT r.member_id, r.domain, r.score FROM (
+                  SELECT ds.member_id, ds.domain, ds.score,
+                         ROW_NUMBER() OVER (PARTITION BY ds.member_id, ds.domain ORDER BY g.date, ds.gesprek_id) AS k
+                    FROM {domain_score} ds JOIN {gesprek} g ON g.id = ds.gesprek_id
+                   WHERE g.status = %s AND ds.member_id IN (SELECT member_id FROM cand)
+                ) r WHERE r.k = 1) f ON f.member_id = c.member_id AND f.domain = c.domain
+         GROUP BY c.domain
+    """  # noqa: S608
+    params = (
+        cand_params
+        + tuple(v for p in periods for _twice in range(2) for v in (p.start, p.end))
+        + tuple(p.end for p in periods)
+        + (GesprekStatus.FINAL,)
+    )
+    got: dict[str, list[tuple[int, Any]]] = {}
+    with connections[scope.using].cursor() as cur:
+        cur.execute(sql, params)
+        for domain, *values in cur.fetchall():
+            got[domain] = [(int(values[2 * i]), values[2 * i + 1]) for i in range(w)]
+    cells: dict[str, list[Cell]] = {}
+    for d, _label in Domain.choices:
+        cells[d] = []
+        for n, change in got.get(d, [(0, None)] * w):
+            value = Decimal(str(float(change))).quantize(TWO, ROUND_HALF_UP) if change is not None else None
             cells[d].append(_stat_cell(value, observations=n, minimum=minimum))
     return Section(
         key="self_reliance_change",
