@@ -32,6 +32,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    FilteredRelation,
     Max,
     Min,
     OuterRef,
@@ -616,27 +617,27 @@ def _open_during(p: Period) -> Q:
 
 
 # The arrangement statuses `_running_q` and `_overlap_q` count as running, and their date
-# conditions on their own: `_outcomes` filters the statuses once in WHERE and puts only the
-# dates in its per-period FILTERs (an IN over the status text in each of nine filtered
-# aggregates cost more than the rest of the query). Keep these in step with those two.
+# conditions on their own: `_outcomes` tests the statuses once per arrangement (in its join)
+# and puts only the dates in its per-period FILTERs (an IN over the status text in each of
+# nine filtered aggregates cost ~150 ms by itself). Keep these in step with those two.
 _LIVE_STATUSES = ("granted", "allocated", "started", "stopped")
 
 
-def _overlap_dates_q(p: Period) -> Q:
-    """`_overlap_q(p)` without its status condition."""
+def _overlap_dates_q(p: Period, x: str = "") -> Q:
+    """`_overlap_q(p, x)` without its status condition."""
     return (
-        Q(start_date__lte=p.end)
-        & (Q(end_date__isnull=True) | Q(end_date__gte=p.start))
-        & (Q(stopped_on__isnull=True) | Q(stopped_on__gte=p.start))
+        Q(**{f"{x}start_date__lte": p.end})
+        & (Q(**{f"{x}end_date__isnull": True}) | Q(**{f"{x}end_date__gte": p.start}))
+        & (Q(**{f"{x}stopped_on__isnull": True}) | Q(**{f"{x}stopped_on__gte": p.start}))
     )
 
 
-def _running_dates_q(day: dt.date) -> Q:
-    """`_running_q(day)` without its status condition."""
+def _running_dates_q(day: dt.date, x: str = "") -> Q:
+    """`_running_q(day, x)` without its status condition."""
     return (
-        Q(start_date__lte=day)
-        & (Q(end_date__isnull=True) | Q(end_date__gte=day))
-        & (Q(stopped_on__isnull=True) | Q(stopped_on__gt=day))
+        Q(**{f"{x}start_date__lte": day})
+        & (Q(**{f"{x}end_date__isnull": True}) | Q(**{f"{x}end_date__gte": day}))
+        & (Q(**{f"{x}stopped_on__isnull": True}) | Q(**{f"{x}stopped_on__gt": day}))
     )
 
 
@@ -646,17 +647,17 @@ def _sql_of(qs: QuerySet) -> tuple[str, tuple[Any, ...]]:
     return sql, tuple(params)
 
 
-def _supported_cases_sql(scope: Scope, periods: list[Period]) -> tuple[str, tuple[Any, ...]]:
+def _supported_cases(scope: Scope, periods: list[Period]) -> QuerySet[Case]:
     """The counted cases open during any of the periods, with per period a flag s{i} (1 when
-    open during period i, else 0): the ORM writes the scope and `_open_during`, so a raw
-    query joining it counts exactly the cases the other sections count."""
+    open during period i, else 0): the ORM writes the scope and `_open_during`, so the raw
+    queries around it count exactly the cases the other sections count."""
     span = Q()
     for p in periods:
         span |= _open_during(p)
     flags = {
         f"s{i}": models.Case(When(_open_during(p), then=Value(1)), default=Value(0)) for i, p in enumerate(periods)
     }
-    return _sql_of(scope.cases().filter(span).annotate(**flags).values("id", "household_id", *flags))
+    return scope.cases().filter(span).annotate(**flags)
 
 
 def _outcomes(scope: Scope, periods: list[Period], columns: list[str], minimum: int, cases_section: Section) -> Section:
@@ -664,45 +665,51 @@ def _outcomes(scope: Scope, periods: list[Period], columns: list[str], minimum: 
     (arrangements under more than one law), now independent (at the end of the period no
     running maatwerk and no income or debt help, Iv3 taakveld 6.3).
 
-    Two queries for all periods together (not three per period): the supported cases are
-    read once with a flag per period (`_supported_cases_sql`), and
-    - the persons: their households' members, COUNT(DISTINCT person) per period flag;
-    - integrated and independent: the arrangements GROUP BY case once, with per period the
-      lowest and highest law of the arrangements running in it (two laws or more exactly when
-      they differ: a hash aggregate instead of a COUNT(DISTINCT law) sort per case) and the
-      number of maatwerk / taakveld 6.3 arrangements running at its end; LEFT JOINed to the
-      supported cases, so a case without arrangements is independent.
-    The conditions themselves are the ORM's (`_overlap_q`, `_running_q`, `_open_during`)."""
+    Two queries for all periods together (not three per period):
+    - the persons: the supported cases with a 0/1 flag per period (`_supported_cases`)
+      joined to their households' members, COUNT(DISTINCT person) per period flag;
+    - integrated and independent: the supported cases (same flags) LEFT JOIN their
+      arrangements with a running status that overlap some period (a FilteredRelation: the
+      status IN is tested once per row in the join, not in each of nine filters), GROUP BY
+      case, with per period the lowest and highest law of the arrangements running in it
+      (two laws or more exactly when they differ: plain MIN/MAX, no COUNT(DISTINCT law) per
+      case) and the number of maatwerk / taakveld 6.3 arrangements running at its end
+      (none: independent, also for a case without arrangements). Driven from the scope's
+      cases, so other municipalities' arrangements are never aggregated.
+    The conditions are the ORM's (`_open_during`; `_overlap_q` and `_running_q` as their
+    status part in the join and their date part in the FILTERs)."""
     w = len(periods)
-    cases_sql, cases_params = _supported_cases_sql(scope, periods)
+    supported = _supported_cases(scope, periods)
+    flags = [f"s{i}" for i in range(w)]
+    cases_sql, cases_params = _sql_of(supported.values("household_id", *flags))
     member = HouseholdMember._meta.db_table
     # Only table names from the models' metadata and fixed fragments are formatted in; every
     # value is a query parameter.
     persons_sql = "SELECT {} FROM {} m JOIN ({}) c ON c.household_id = m.household_id".format(  # noqa: S608
         ", ".join(f"COUNT(DISTINCT CASE WHEN c.s{i} = 1 THEN m.person_id END)" for i in range(w)), member, cases_sql
     )
-    heavy = Q(item__kind=ProvisionKind.MAATWERK) | Q(item__taakveld=Taakveld.T6_3)
-    # WHERE: a running status and overlapping some period; so in the FILTERs the dates alone
-    # are `_overlap_q(p)` and `_running_q(p.end)` (a day of the period: running implies overlapping).
     span = Q()
     for p in periods:
-        span |= _overlap_dates_q(p)
+        span |= _overlap_dates_q(p, "arrangements__")
+    live = FilteredRelation("arrangements", condition=Q(arrangements__status__in=_LIVE_STATUSES) & span)
+    heavy = Q(live__item__kind=ProvisionKind.MAATWERK) | Q(live__item__taakveld=Taakveld.T6_3)
     per_case: dict[str, Any] = {}
     for i, p in enumerate(periods):
-        per_case[f"lo{i}"] = Min("item__law", filter=_overlap_dates_q(p))
-        per_case[f"hi{i}"] = Max("item__law", filter=_overlap_dates_q(p))
-        per_case[f"h{i}"] = Count("id", filter=_running_dates_q(p.end) & heavy)
-    running = Arrangement.objects.using(scope.using).filter(span, status__in=_LIVE_STATUSES)
-    arr_sql, arr_params = _sql_of(running.values("case_id").annotate(**per_case).order_by())
-    counts = ", ".join(
-        [f"SUM(CASE WHEN c.s{i} = 1 AND x.lo{i} <> x.hi{i} THEN 1 ELSE 0 END)" for i in range(w)]
-        + [f"SUM(CASE WHEN c.s{i} = 1 AND COALESCE(x.h{i}, 0) = 0 THEN 1 ELSE 0 END)" for i in range(w)]
+        per_case[f"lo{i}"] = Min("live__item__law", filter=_overlap_dates_q(p, "live__"))
+        per_case[f"hi{i}"] = Max("live__item__law", filter=_overlap_dates_q(p, "live__"))
+        per_case[f"h{i}"] = Count("live__id", filter=_running_dates_q(p.end, "live__") & heavy)
+    offer_inner, offer_params = _sql_of(
+        supported.annotate(live=live).values("id", *flags).annotate(**per_case).order_by()
     )
-    offer_sql = f"SELECT {counts} FROM ({cases_sql}) c LEFT JOIN ({arr_sql}) x ON x.case_id = c.id"  # noqa: S608
+    counts = ", ".join(
+        [f"SUM(CASE WHEN x.s{i} = 1 AND x.lo{i} <> x.hi{i} THEN 1 ELSE 0 END)" for i in range(w)]
+        + [f"SUM(CASE WHEN x.s{i} = 1 AND x.h{i} = 0 THEN 1 ELSE 0 END)" for i in range(w)]
+    )
+    offer_sql = f"SELECT {counts} FROM ({offer_inner}) x"  # noqa: S608
     with connections[scope.using].cursor() as cur:
         cur.execute(persons_sql, cases_params)
         persons = [int(n) for n in cur.fetchone()]
-        cur.execute(offer_sql, cases_params + arr_params)
+        cur.execute(offer_sql, offer_params)
         got = [int(n or 0) for n in cur.fetchone()]
     integrated, independent = got[:w], got[w:]
     rows = [
