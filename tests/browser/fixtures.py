@@ -63,7 +63,10 @@ def axe_violations(page: Page, impacts: tuple[str, ...] = ALL_IMPACTS) -> list[d
     """Run axe-core (vendored static file, loaded from our own origin so the CSP allows it).
 
     Every impact counts, minor and moderate included (issue 10's acceptance).
+    A click on a link returns once the navigation has committed, while the new document may
+    still be parsing (no <head> yet): wait for it to load, so axe checks the whole page.
     """
+    page.wait_for_load_state("load")
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(url=f"{settings.STATIC_URL}vendor/axe.min.js")
     results = page.evaluate(
