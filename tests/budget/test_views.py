@@ -99,6 +99,11 @@ def test_pages_and_exports_hold_no_names_bsn_or_case_numbers(client, books):
     team, budget = books
     case = CaseFactory(team=team)
     member = case.household.members.select_related("person").first()
+    if member:
+        # Unmistakable names: a random Dutch first name such as "Jan" is also in "Januari".
+        person = member.person
+        person.first_name, person.last_name = "Wubbolt", "Ter Hunnepe"
+        person.save()
     client.force_login(_user(Role.CONTROLLER, team))
     outputs = [
         client.get(f"/budget/{budget.uuid}/").content.decode(),
