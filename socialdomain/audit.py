@@ -114,23 +114,8 @@ def audit_read(
     )
 
 
-READ_MANY_COLUMNS = (
-    "uuid",
-    "created_at",
-    "actor_id",
-    "kind",
-    "action",
-    "target_type",
-    "target_id",
-    "case_uuid",
-    "view",
-    "purpose",
-    "changes",
-    "ground",
-    "organisation_id",
-    "client",
-    "flagged",
-)
+# Per row: what differs between the entries of one list answer; the rest is the same for all.
+READ_MANY_COLUMNS = ("uuid", "target_type", "target_id", "case_uuid", "ground")
 
 
 def audit_read_many(
@@ -150,33 +135,26 @@ def audit_read_many(
     """
     if not reads:
         return 0
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    organisation_id = getattr(organisation, "pk", organisation)
     rows = []
     for obj, case_uuid, ground in reads:
         if ground not in GROUNDS:
             raise ValueError(f"audit_read_many needs an AccessGround, got {ground!r}")
         target_type, target_id = _target(obj)
-        rows.append(
-            (
-                uuid_value(event_uuid()),
-                now,
-                None,
-                EventKind.READ,
-                "read",
-                target_type,
-                target_id,
-                None if case_uuid is None else uuid_value(case_uuid),
-                view,
-                purpose,
-                "{}",
-                ground,
-                organisation_id,
-                client,
-                False,
-            )
-        )
-    insert_rows(AuditEvent, READ_MANY_COLUMNS, rows)
+        case = None if case_uuid is None else uuid_value(case_uuid)
+        rows.append((uuid_value(event_uuid()), target_type, target_id, case, ground))
+    same = {
+        "created_at": connection.ops.adapt_datetimefield_value(timezone.now()),
+        "actor_id": None,
+        "kind": EventKind.READ.value,
+        "action": "read",
+        "view": view,
+        "purpose": purpose,
+        "changes": "{}",
+        "organisation_id": getattr(organisation, "pk", organisation),
+        "client": client,
+        "flagged": False,
+    }
+    insert_rows(AuditEvent, READ_MANY_COLUMNS, rows, same=same)
     return len(rows)
 
 
