@@ -54,7 +54,7 @@ class Disclosure:
 
     consented: set[int] = field(default_factory=set)
     goals: dict[tuple[int, UUID], list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
-    today: dt.date | None = None
+    today: dt.date | None = None  # the page's day: the tariff in force (partners/api/serializers.py)
 
     def goals_for(self, arrangement: Arrangement) -> list[dict[str, Any]] | None:
         """The plan goal(s) of the arrangement's goal lineage, or None without consent."""
@@ -68,7 +68,7 @@ class Disclosure:
 def disclosure_for(*, client: ApiClient, allocations: Iterable[Arrangement]) -> Disclosure:
     """Consent in force (one query) and, for consented members, their current-plan goals (one query)."""
     allocations = list(allocations)
-    disclosure = Disclosure()
+    disclosure = Disclosure(today=timezone.localdate())
     if not allocations:
         return disclosure
     disclosure.consented = consent_in_force(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.utils import timezone
@@ -90,20 +91,22 @@ class AllocationSerializer(serializers.Serializer):
         return allocation_data(instance, self.context["disclosure"])
 
 
-_DATETIME = serializers.DateTimeField()  # DRF's own formatting (current time zone, ISO 8601)
-
-
-def _moment(value: Any) -> str | None:
-    return None if value is None else _DATETIME.to_representation(value)
+def _moment(value: Any, zone: Any) -> str | None:
+    """As DRF's DateTimeField writes it (ISO 8601 in the current time zone, "Z" for UTC),
+    with the zone looked up once per allocation instead of once per value."""
+    if value is None:
+        return None
+    text = value.astimezone(zone).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def _day(value: Any) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def _tariff(obj: Arrangement) -> dict[str, Any] | None:
+def _tariff(obj: Arrangement, today: dt.date) -> dict[str, Any] | None:
     """The tariff in force today, clamped to the allocation's period."""
-    day = max(obj.start_date, timezone.localdate())
+    day = max(obj.start_date, today)
     if obj.end_date:
         day = min(day, obj.end_date)
     for tariff in getattr(obj.item, "tariff_list", []):
@@ -118,6 +121,7 @@ def _tariff(obj: Arrangement) -> dict[str, Any] | None:
 
 def allocation_data(obj: Arrangement, disclosure: Disclosure) -> dict[str, Any]:
     item, person = obj.item, obj.member.person
+    zone = timezone.get_current_timezone()
     messages = {m.kind: m for m in getattr(obj, "message_list", [])}
     acknowledged, started, stopped = (
         messages.get(MessageKind.ACKNOWLEDGED),
@@ -140,21 +144,21 @@ def allocation_data(obj: Arrangement, disclosure: Disclosure) -> dict[str, Any]:
         "frequency": obj.frequency,
         "deliveryForm": obj.delivery_form,
         "period": {"start": _day(obj.start_date), "end": _day(obj.end_date)},
-        "tariff": _tariff(obj),
+        "tariff": _tariff(obj, disclosure.today or timezone.localdate()),
         "client": client,
-        "allocatedAt": _moment(obj.allocated_at),
-        "acknowledged": {"receivedAt": _moment(acknowledged.received_at)} if acknowledged else None,
-        "started": {"date": _day(started.date), "receivedAt": _moment(started.received_at)} if started else None,
+        "allocatedAt": _moment(obj.allocated_at, zone),
+        "acknowledged": {"receivedAt": _moment(acknowledged.received_at, zone)} if acknowledged else None,
+        "started": {"date": _day(started.date), "receivedAt": _moment(started.received_at, zone)} if started else None,
         "stopped": (
             {
                 "date": _day(obj.stopped_on),
                 "reason": obj.stop_reason,
-                "receivedAt": _moment(stopped.received_at) if stopped else None,
+                "receivedAt": _moment(stopped.received_at, zone) if stopped else None,
             }
             if obj.status == ArrangementStatus.STOPPED and obj.stopped_on is not None
             else None
         ),
-        "updatedAt": _moment(obj.updated_at),
+        "updatedAt": _moment(obj.updated_at, zone),
     }
     goals = disclosure.goals_for(obj)
     if goals is not None:  # without consent the key is absent, not empty
