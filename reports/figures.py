@@ -17,6 +17,7 @@ count them). Definitions of each figure: docs/reports.md.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -33,9 +34,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    FilteredRelation,
-    Max,
-    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -592,59 +590,8 @@ def _ladder(scope: Scope, periods: list[Period], columns: list[str], minimum: in
     )
 
 
-# The statuses of an arrangement that runs (or ran) between its start and its end or stop.
-RUNNING_STATUSES = ("granted", "allocated", "started", "stopped")
-
-
-def _running_q(day: dt.date, prefix: str = "") -> Q:
-    """An arrangement running on `day` (granted, allocated, started, or stopped later)."""
-    p = prefix
-    return (
-        Q(**{f"{p}status__in": RUNNING_STATUSES})
-        & Q(**{f"{p}start_date__lte": day})
-        & (Q(**{f"{p}end_date__isnull": True}) | Q(**{f"{p}end_date__gte": day}))
-        & (Q(**{f"{p}stopped_on__isnull": True}) | Q(**{f"{p}stopped_on__gt": day}))
-    )
-
-
-def _overlap_q(p: Period, prefix: str = "") -> Q:
-    """An arrangement running on some day of the period."""
-    x = prefix
-    return (
-        Q(**{f"{x}status__in": RUNNING_STATUSES})
-        & Q(**{f"{x}start_date__lte": p.end})
-        & (Q(**{f"{x}end_date__isnull": True}) | Q(**{f"{x}end_date__gte": p.start}))
-        & (Q(**{f"{x}stopped_on__isnull": True}) | Q(**{f"{x}stopped_on__gte": p.start}))
-    )
-
-
 def _open_during(p: Period) -> Q:
     return Q(opened_on__lte=p.end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=p.start))
-
-
-# The arrangement statuses `_running_q` and `_overlap_q` count as running, and their date
-# conditions on their own: `_outcomes` tests the statuses once per arrangement (in its join)
-# and puts only the dates in its per-period FILTERs (an IN over the status text in each of
-# nine filtered aggregates cost ~150 ms by itself). Keep these in step with those two.
-_LIVE_STATUSES = ("granted", "allocated", "started", "stopped")
-
-
-def _overlap_dates_q(p: Period, x: str = "") -> Q:
-    """`_overlap_q(p, x)` without its status condition."""
-    return (
-        Q(**{f"{x}start_date__lte": p.end})
-        & (Q(**{f"{x}end_date__isnull": True}) | Q(**{f"{x}end_date__gte": p.start}))
-        & (Q(**{f"{x}stopped_on__isnull": True}) | Q(**{f"{x}stopped_on__gte": p.start}))
-    )
-
-
-def _running_dates_q(day: dt.date, x: str = "") -> Q:
-    """`_running_q(day, x)` without its status condition."""
-    return (
-        Q(**{f"{x}start_date__lte": day})
-        & (Q(**{f"{x}end_date__isnull": True}) | Q(**{f"{x}end_date__gte": day}))
-        & (Q(**{f"{x}stopped_on__isnull": True}) | Q(**{f"{x}stopped_on__gt": day}))
-    )
 
 
 def _sql_of(qs: QuerySet) -> tuple[str, tuple[Any, ...]]:
@@ -666,68 +613,46 @@ def _supported_cases(scope: Scope, periods: list[Period]) -> QuerySet[Case]:
     return scope.cases().filter(span).annotate(**flags)
 
 
-def _outcomes(scope: Scope, periods: list[Period], columns: list[str], minimum: int, cases_section: Section) -> Section:
+def _outcomes(
+    scope: Scope,
+    periods: list[Period],
+    columns: list[str],
+    minimum: int,
+    cases_section: Section,
+    arrangement_figures: ArrangementFigures,
+) -> Section:
     """Seed 004's own indicators: people and households supported, an integrated offer
     (arrangements under more than one law), now independent (at the end of the period no
     running maatwerk and no income or debt help, Iv3 taakveld 6.3).
 
-    Two queries for all periods together (not three per period):
-    - the persons: the supported cases with a 0/1 flag per period (`_supported_cases`)
-      joined to their households' members, COUNT(DISTINCT person) per period flag;
-    - integrated and independent: the supported cases (same flags) LEFT JOIN their
-      arrangements with a running status that overlap some period (a FilteredRelation: the
-      status IN is tested once per row in the join, not in each of nine filters), GROUP BY
-      case, with per period the lowest and highest law of the arrangements running in it
-      (two laws or more exactly when they differ: plain MIN/MAX, no COUNT(DISTINCT law) per
-      case) and the number of maatwerk / taakveld 6.3 arrangements running at its end
-      (none: independent, also for a case without arrangements). Driven from the scope's
-      cases, so other municipalities' arrangements are never aggregated.
-    The conditions are the ORM's (`_open_during`; `_overlap_q` and `_running_q` as their
-    status part in the join and their date part in the FILTERs)."""
+    The persons are one query: the supported cases with a 0/1 flag per period
+    (`_supported_cases`) joined to their households' members, COUNT(DISTINCT person) per
+    period flag. Integrated and independent come from the arrangement statement
+    (`_arrangement_aggregates`), which reads the arrangements once for this section and the
+    arrangement tables."""
     w = len(periods)
-    supported = _supported_cases(scope, periods)
     flags = [f"s{i}" for i in range(w)]
-    cases_sql, cases_params = _sql_of(supported.values("household_id", *flags))
+    cases_sql, cases_params = _sql_of(_supported_cases(scope, periods).values("household_id", *flags))
     member = HouseholdMember._meta.db_table
     # Only table names from the models' metadata and fixed fragments are formatted in; every
     # value is a query parameter.
     persons_sql = "SELECT {} FROM {} m JOIN ({}) c ON c.household_id = m.household_id".format(  # noqa: S608
         ", ".join(f"COUNT(DISTINCT CASE WHEN c.s{i} = 1 THEN m.person_id END)" for i in range(w)), member, cases_sql
     )
-    span = Q()
-    for p in periods:
-        span |= _overlap_dates_q(p, "arrangements__")
-    live = FilteredRelation("arrangements", condition=Q(arrangements__status__in=_LIVE_STATUSES) & span)
-    heavy = Q(live__item__kind=ProvisionKind.MAATWERK) | Q(live__item__taakveld=Taakveld.T6_3)
-    per_case: dict[str, Any] = {}
-    for i, p in enumerate(periods):
-        per_case[f"lo{i}"] = Min("live__item__law", filter=_overlap_dates_q(p, "live__"))
-        per_case[f"hi{i}"] = Max("live__item__law", filter=_overlap_dates_q(p, "live__"))
-        per_case[f"h{i}"] = Count("live__id", filter=_running_dates_q(p.end, "live__") & heavy)
-    offer_inner, offer_params = _sql_of(
-        supported.annotate(live=live).values("id", *flags).annotate(**per_case).order_by()
-    )
-    counts = ", ".join(
-        [f"SUM(CASE WHEN x.s{i} = 1 AND x.lo{i} <> x.hi{i} THEN 1 ELSE 0 END)" for i in range(w)]
-        + [f"SUM(CASE WHEN x.s{i} = 1 AND x.h{i} = 0 THEN 1 ELSE 0 END)" for i in range(w)]
-    )
-    offer_sql = f"SELECT {counts} FROM ({offer_inner}) x"  # noqa: S608
     with connections[scope.using].cursor() as cur:
         cur.execute(persons_sql, cases_params)
         persons = [int(n) for n in cur.fetchone()]
-        cur.execute(offer_sql, offer_params)
-        got = [int(n or 0) for n in cur.fetchone()]
-    integrated, independent = got[:w], got[w:]
     rows = [
         Row(_("Inwoners ondersteund"), [_count_cell(n, minimum) for n in persons]),
         # The same figure as in the cases section, with its suppression (it is tied to the flow there).
         Row(_("Huishoudens ondersteund"), list(cases_section.rows[3].cells)),
         Row(
-            _("Huishoudens met een integraal aanbod (meer dan één wet)"), [_count_cell(n, minimum) for n in integrated]
+            _("Huishoudens met een integraal aanbod (meer dan één wet)"),
+            [_count_cell(n, minimum) for n in arrangement_figures.integrated],
         ),
         Row(
             _("Huishoudens nu zelfstandig (geen lopend maatwerk, geen schuldhulp of inkomensondersteuning)"),
-            [_count_cell(n, minimum) for n in independent],
+            [_count_cell(n, minimum) for n in arrangement_figures.independent],
         ),
     ]
     return Section(key="outcomes", title=_("Ondersteund, integraal aanbod en zelfstandig"), columns=columns, rows=rows)
@@ -783,6 +708,37 @@ def _escalations(scope: Scope, periods: list[Period], columns: list[str], minimu
     return [reasons, summary]
 
 
+# The statuses of an arrangement that runs (or ran) between its start and its end or stop.
+RUNNING_STATUSES = ("granted", "allocated", "started", "stopped")
+
+# An arrangement's combination of (law, kind), provider and delivery form as one integer,
+# so the statement below groups on one number instead of four columns (two of them text):
+# the lowest catalogue item id with the same law and kind, times 2**40, plus the provider
+# id (0 for none) times 4, plus the delivery form's code (0 none, 1 + its position in
+# DeliveryForm). Provider ids stay far below 2**38.
+_COMBO_ITEM = 1 << 40
+_FORMS = tuple(DeliveryForm.values)
+
+
+@dataclass(frozen=True)
+class ArrangementFigures:
+    """The raw arrangement figures of a report, per period (`_arrangement_aggregates`).
+
+    combos: (law, kind, provider name, form, n0..n{w-1}, h0..h{w-1}) per combination:
+      arrangements and households with an arrangement running in each period;
+    households: the households with any arrangement running in each period;
+    costs: (law, kind, provider name, form, c0..c{w-1}) the committed cost per combination;
+    integrated, independent: seed 004's supported households with arrangements under more
+      than one law running in the period, and with no maatwerk or taakveld 6.3 running at
+      its end."""
+
+    combos: list[tuple[Any, ...]]
+    households: list[int]
+    costs: list[tuple[Any, ...]]
+    integrated: list[int]
+    independent: list[int]
+
+
 def _decimal(value: Any) -> Decimal:
     """A raw SUM as a Decimal (SQLite may answer an int or a float)."""
     if value is None:
@@ -790,86 +746,137 @@ def _decimal(value: Any) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
-def _arrangement_aggregates(scope: Scope, periods: list[Period]) -> tuple[list[tuple], list[int], list[tuple]]:  # type: ignore[type-arg]
-    """The arrangement tables' raw figures in one statement (docs/performance.md, "Quarterly
-    report"): the arrangements in scope are read and joined to their catalogue item once
-    (a materialised CTE with a running flag per period), then
+def _arrangement_aggregates(scope: Scope, periods: list[Period]) -> ArrangementFigures:
+    """The arrangement tables' and seed 004's raw figures in one statement (docs/performance.md,
+    "Quarterly report"): the arrangements of the counted cases are read once (a materialised
+    CTE `a`) with, per period, a flag "running in the period" (o{i}) and a flag "maatwerk or
+    taakveld 6.3 running at its end" (e{i}), their combination as one integer and their law
+    as an integer (the lowest item id of that law); then
 
-    - per combination of law x kind x provider x form: arrangements and households per period
-      (households as a GROUP BY combination and case first, then counted: a hash aggregate,
-      not a sorting COUNT(DISTINCT) per period);
-    - the households behind all of them per period (the total rows);
+    - `pc`: per combination and case the arrangements running per period, and from it per
+      combination the arrangements and households per period (households as a GROUP BY
+      combination and case first, then counted: a hash aggregate, not a sorting
+      COUNT(DISTINCT) per period);
+    - `per_case`: per case the lowest and highest law running per period (two laws or more
+      exactly when they differ) and the maatwerk running at the end; from it the households
+      with any arrangement per period (the total rows), and, joined to the supported cases
+      (`_supported_cases`, a 0/1 flag per period), the integrated and the independent
+      households (none running at the end, also a case without arrangements);
     - the committed cost per combination and period, from the commitment months of only the
       periods' months.
-
-    Returns (combinations, total households per period, costs): a combination row is
-    (law, kind, provider name, form, n0..n{w-1}, h0..h{w-1}); a cost row is
-    (law, kind, provider name, form, c0..c{w-1}).
     """
     conn = connections[scope.using]
     w = len(periods)
     cases_sql, cases_params = _case_ids_sql(scope)
-    arrangement, item, month = (
+    supported_sql, supported_params = _sql_of(
+        _supported_cases(scope, periods).values("id", *(f"s{i}" for i in range(w)))
+    )
+    arrangement, item, month, organisation = (
         Arrangement._meta.db_table,
         CatalogueItem._meta.db_table,
         CommitmentMonth._meta.db_table,
+        Organisation._meta.db_table,
     )
-    statuses = ", ".join(["%s"] * len(RUNNING_STATUSES))
+    running = f"a.status IN ({', '.join(['%s'] * len(RUNNING_STATUSES))})"
     flags = ", ".join(
-        f"(a.status IN ({statuses}) AND a.start_date <= %s AND (a.end_date IS NULL OR a.end_date >= %s)"
-        f" AND (a.stopped_on IS NULL OR a.stopped_on >= %s)) AS o{i}"
+        f"({running} AND a.start_date <= %s AND (a.end_date IS NULL OR a.end_date >= %s)"
+        f" AND (a.stopped_on IS NULL OR a.stopped_on >= %s)) AS o{i}, "
+        f"(i.heavy = 1 AND {running} AND a.start_date <= %s AND (a.end_date IS NULL OR a.end_date >= %s)"
+        f" AND (a.stopped_on IS NULL OR a.stopped_on > %s)) AS e{i}"
         for i in range(w)
     )
-    flag_params = tuple(v for p in periods for v in (*RUNNING_STATUSES, p.end, p.start, p.start))
+    flag_params = tuple(
+        v for p in periods for v in (*RUNNING_STATUSES, p.end, p.start, p.start, *RUNNING_STATUSES, p.end, p.end, p.end)
+    )
+    forms = " ".join(f"WHEN %s THEN {code}" for code in range(1, len(_FORMS) + 1))
+    combo = f"i.lk * {_COMBO_ITEM} + COALESCE(a.provider_id, 0) * 4 + CASE a.delivery_form {forms} ELSE 0 END"
     any_flag = " OR ".join(f"o{i}" for i in range(w))
-    n = ", ".join(f"COUNT(*) FILTER (WHERE o{i}) AS n{i}" for i in range(w))
-    sums = ", ".join(f"SUM(n{i})" for i in range(w))
-    households = ", ".join(f"COUNT(*) FILTER (WHERE n{i} > 0)" for i in range(w))
-    per_case = ", ".join(f"SUM(n{i}) AS n{i}" for i in range(w))
+
+    def each(template: str) -> str:
+        return ", ".join(template.format(i=i) for i in range(w))
+
+    def decoded(column: str) -> str:
+        # law, kind, provider name and form code of a combination: looked up per grouped row
+        # (a few thousand at most), not joined per arrangement.
+        lk, provider = f"{column} / {_COMBO_ITEM}", f"{column} %% {_COMBO_ITEM} / 4"
+        return (
+            f"(SELECT law FROM {item} WHERE id = {lk}), (SELECT kind FROM {item} WHERE id = {lk}),"  # noqa: S608
+            f" (SELECT name FROM {organisation} WHERE id = {provider}), {column} %% 4"
+        )
+
     nulls = ", ".join(["CAST(NULL AS NUMERIC)"] * w)
     int_nulls = ", ".join(["NULL"] * w)
-    organisation = Organisation._meta.db_table
-
-    def provider_name(column: str) -> str:
-        # Looked up per grouped row (a few thousand at most), not joined per arrangement.
-        return f"(SELECT o.name FROM {organisation} o WHERE o.id = {column})"  # noqa: S608
-
     in_months = " OR ".join("m.month BETWEEN %s AND %s" for _p in periods)
     costs = ", ".join("SUM(m.amount) FILTER (WHERE m.month BETWEEN %s AND %s)" for _p in periods)
     month_params = tuple(v for p in periods for v in (p.start.replace(day=1), p.end))
     # Only table names from the models' metadata and fixed fragments are formatted in; every
     # value is a query parameter.
     sql = f"""
-        WITH a AS MATERIALIZED (
-            SELECT a.id, a.case_id, i.law, i.kind, a.provider_id, a.delivery_form AS form, {flags}
-              FROM {arrangement} a JOIN {item} i ON i.id = a.item_id
+        WITH i AS (
+            SELECT id, MIN(id) OVER (PARTITION BY law, kind) AS lk, MIN(id) OVER (PARTITION BY law) AS lw,
+                   CASE WHEN kind = %s OR taakveld = %s THEN 1 ELSE 0 END AS heavy
+              FROM {item}
+        ), a AS MATERIALIZED (
+            SELECT a.id, a.case_id, i.lw, {combo} AS combo, {flags}
+              FROM {arrangement} a JOIN i ON i.id = a.item_id
              WHERE a.case_id IN ({cases_sql})
         ), pc AS MATERIALIZED (
-            SELECT law, kind, provider_id, form, case_id, {n}
-              FROM a WHERE {any_flag} GROUP BY law, kind, provider_id, form, case_id
+            SELECT combo, case_id, {each("COUNT(*) FILTER (WHERE o{i}) AS n{i}")}
+              FROM a WHERE {any_flag} GROUP BY combo, case_id
+        ), per_case AS MATERIALIZED (
+            SELECT case_id, {each("MIN(lw) FILTER (WHERE o{i}) AS lo{i}, MAX(lw) FILTER (WHERE o{i}) AS hi{i}")},
+                   {each("COUNT(*) FILTER (WHERE e{i}) AS he{i}")}
+              FROM a WHERE {any_flag} GROUP BY case_id
         )
-        SELECT 'n', law, kind, {provider_name("provider_id")}, form, {sums}, {households}, {nulls}
-          FROM pc GROUP BY law, kind, provider_id, form
+        SELECT 'n', {decoded("combo")}, {each("SUM(n{i})")}, {each("COUNT(*) FILTER (WHERE n{i} > 0)")}, {nulls}
+          FROM pc GROUP BY combo
         UNION ALL
-        SELECT 'h', NULL, NULL, NULL, NULL, {int_nulls}, {households}, {nulls}
-          FROM (SELECT case_id, {per_case} FROM pc GROUP BY case_id) per_case
+        SELECT 'h', NULL, NULL, NULL, NULL, {each("COUNT(lo{i})")}, {int_nulls}, {nulls}
+          FROM per_case
         UNION ALL
-        SELECT 'c', a.law, a.kind, {provider_name("a.provider_id")}, a.form,
-               {int_nulls}, {int_nulls}, {costs}
+        SELECT 'o', NULL, NULL, NULL, NULL,
+               {each("SUM(CASE WHEN c.s{i} = 1 AND p.lo{i} <> p.hi{i} THEN 1 ELSE 0 END)")},
+               {each("SUM(CASE WHEN c.s{i} = 1 AND COALESCE(p.he{i}, 0) = 0 THEN 1 ELSE 0 END)")}, {nulls}
+          FROM ({supported_sql}) c LEFT JOIN per_case p ON p.case_id = c.id
+        UNION ALL
+        SELECT 'c', {decoded("a.combo")}, {int_nulls}, {int_nulls}, {costs}
           FROM {month} m JOIN a ON a.id = m.arrangement_id
          WHERE {in_months}
-         GROUP BY a.law, a.kind, a.provider_id, a.form
+         GROUP BY a.combo
     """  # noqa: S608
+    params = (
+        ProvisionKind.MAATWERK.value,
+        Taakveld.T6_3.value,
+        *_FORMS,
+        *flag_params,
+        *cases_params,
+        *supported_params,
+        *month_params,
+        *month_params,
+    )
     with conn.cursor() as cur:
-        cur.execute(sql, flag_params + cases_params + month_params + month_params)
+        cur.execute(sql, params)
         rows = cur.fetchall()
-    combos = [r[1:5] + r[5 : 5 + 2 * w] for r in rows if r[0] == "n"]
-    total = next((list(r[5 + w : 5 + 2 * w]) for r in rows if r[0] == "h"), [0] * w)
-    cost_rows = [r[1:5] + r[5 + 2 * w :] for r in rows if r[0] == "c"]
-    return combos, total, cost_rows
+    by_tag: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+    for r in rows:
+        by_tag[r[0]].append(r[1:])
+
+    def combination(r: tuple[Any, ...]) -> tuple[Any, ...]:
+        law, kind, provider, form = r[:4]
+        return (law, kind, provider, _FORMS[form - 1] if form else "")
+
+    households = [int(n or 0) for n in by_tag["h"][0][4 : 4 + w]] if by_tag["h"] else [0] * w
+    outcome = [int(n or 0) for n in by_tag["o"][0][4 : 4 + 2 * w]] if by_tag["o"] else [0] * (2 * w)
+    return ArrangementFigures(
+        combos=[combination(r) + tuple(int(n) for n in r[4 : 4 + 2 * w]) for r in by_tag["n"]],
+        households=households,
+        costs=[combination(r) + tuple(r[4 + 2 * w :]) for r in by_tag["c"]],
+        integrated=outcome[:w],
+        independent=outcome[w:],
+    )
 
 
-def _arrangements(scope: Scope, periods: list[Period], minimum: int) -> list[Section]:
+def _arrangements(periods: list[Period], minimum: int, figures: ArrangementFigures) -> list[Section]:
     """Arrangements running in the period by law, kind, provider and delivery form, with
     their committed cost in the period (commitment months inside it). Hidden where the
     number of arrangements or of households behind it is in (0, minimum).
@@ -881,7 +888,7 @@ def _arrangements(scope: Scope, periods: list[Period], minimum: int) -> list[Sec
     columns = [_("Aantal %(p)s") % {"p": p.label} for p in periods] + [
         _("Kosten %(p)s (€)") % {"p": p.label} for p in periods
     ]
-    combos, total_households, cost_rows = _arrangement_aggregates(scope, periods)
+    combos, total_households, cost_rows = figures.combos, figures.households, figures.costs
     # The dimensions by their position in a combination row (law, kind, provider, form).
     dims: list[tuple[str, str, int, dict[Any, Any]]] = [
         ("arrangements_by_law", _("Voorzieningen naar wet"), 0, dict(Law.choices)),
@@ -1062,6 +1069,8 @@ def compute(
     data = ReportData(
         municipality_id=municipality_id, team_id=team_id, period_start=period_start, period_end=period_end
     )
+    # Read once for the outcomes and the arrangement tables (one statement over the arrangements).
+    arrangement_figures = functools.cache(lambda: _arrangement_aggregates(scope, periods))
     steps: list[Callable[[], list[Section] | Section]] = [
         lambda: _signals(scope, periods, columns, minimum),
         lambda: _cases(scope, periods, columns, minimum),
@@ -1069,9 +1078,9 @@ def compute(
         lambda: _questions(scope, periods, columns, minimum),
         lambda: _self_reliance(scope, periods, columns, minimum),
         lambda: _ladder(scope, periods, columns, minimum),
-        lambda: _outcomes(scope, periods, columns, minimum, data.section("cases")),
+        lambda: _outcomes(scope, periods, columns, minimum, data.section("cases"), arrangement_figures()),
         lambda: _escalations(scope, periods, columns, minimum),
-        lambda: _arrangements(scope, periods, minimum),
+        lambda: _arrangements(periods, minimum, arrangement_figures()),
         lambda: _budget(scope, periods, minimum),
         lambda: _experience(scope, periods, columns, minimum),
         lambda: _safety(scope, periods, columns, minimum),
