@@ -165,13 +165,20 @@ class Scope:
 # --- building tables -----------------------------------------------------------------------
 
 
-def _by_period(qs: QuerySet, *, key: str | None, date_field: str, periods: Sequence[Period], count: str = "id",
-               distinct: bool = False) -> dict[Any, list[int]]:  # fmt: skip
-    """Counts per `key` value and period in one GROUP BY query."""
+def _period_counts(
+    date_field: str, periods: Sequence[Period], count: str = "id", distinct: bool = False
+) -> tuple[Q, dict[str, Count]]:
+    """The rows in any of the periods, and a filtered COUNT per period (n0, n1, ...)."""
     span = Q()
     for p in periods:
         span |= p.q(date_field)
-    aggregates = {f"n{i}": Count(count, filter=p.q(date_field), distinct=distinct) for i, p in enumerate(periods)}
+    return span, {f"n{i}": Count(count, filter=p.q(date_field), distinct=distinct) for i, p in enumerate(periods)}
+
+
+def _by_period(qs: QuerySet, *, key: str | None, date_field: str, periods: Sequence[Period], count: str = "id",
+               distinct: bool = False) -> dict[Any, list[int]]:  # fmt: skip
+    """Counts per `key` value and period in one GROUP BY query."""
+    span, aggregates = _period_counts(date_field, periods, count, distinct)
     qs = qs.filter(span)
     if key is None:
         row = qs.aggregate(**aggregates)
@@ -179,6 +186,22 @@ def _by_period(qs: QuerySet, *, key: str | None, date_field: str, periods: Seque
     out: dict[Any, list[int]] = {}
     for row in qs.values(key).annotate(**aggregates).order_by():
         out[row[key]] = [row[f"n{i}"] for i in range(len(periods))]
+    return out
+
+
+def _by_period_keys(
+    qs: QuerySet, *, keys: Sequence[str], date_field: str, periods: Sequence[Period]
+) -> list[dict[Any, list[int]]]:
+    """`_by_period` (rows counted, not distinct values) for several keys in one query: a
+    GROUP BY over all the keys together, each key's counts summed from it (every row has one
+    value per key, so the counts add up)."""
+    span, aggregates = _period_counts(date_field, periods)
+    out: list[dict[Any, list[int]]] = [{} for _k in keys]
+    for row in qs.filter(span).values(*keys).annotate(**aggregates).order_by():
+        for per_key, key in zip(out, keys, strict=True):
+            total = per_key.setdefault(row[key], [0] * len(periods))
+            for i in range(len(periods)):
+                total[i] += row[f"n{i}"]
     return out
 
 
@@ -280,9 +303,9 @@ def _count_cell(n: int, minimum: int) -> Cell:
 
 def _signals(scope: Scope, periods: list[Period], columns: list[str], minimum: int) -> list[Section]:
     w = len(periods)
-    by_source = _by_period(scope.signals(), key="source", date_field="received_on", periods=periods)
-    by_entry = _by_period(scope.signals(), key="team__kind", date_field="received_on", periods=periods)
-    by_route = _by_period(scope.signals(), key="route", date_field="received_on", periods=periods)
+    by_source, by_entry, by_route = _by_period_keys(
+        scope.signals(), keys=("source", "team__kind", "route"), date_field="received_on", periods=periods
+    )
     route_rows = [
         (_("Eerste lijn (informatie en advies)"), by_route.get(TriageRoute.ADVICE, [0] * w)),
         (_("Tweede lijn (wijkteam: dossier en gesprek)"), by_route.get(TriageRoute.CASE, [0] * w)),
@@ -306,7 +329,10 @@ def _signals(scope: Scope, periods: list[Period], columns: list[str], minimum: i
     )
 
 
-def _cases(scope: Scope, periods: list[Period], columns: list[str], minimum: int) -> Section:
+def _case_counts(scope: Scope, periods: list[Period]) -> dict[str, int]:
+    """The counted cases opened, closed, open at the end and open on some day (supported)
+    per period (opened0, closed0, open0, supported0, opened1, ...): one query, for the
+    cases section and the escalation rate."""
     agg: dict[str, Any] = {}
     for i, p in enumerate(periods):
         agg[f"opened{i}"] = Count("id", filter=p.q("opened_on"))
@@ -315,7 +341,10 @@ def _cases(scope: Scope, periods: list[Period], columns: list[str], minimum: int
             "id", filter=Q(opened_on__lte=p.end) & (Q(closed_on__isnull=True) | Q(closed_on__gt=p.end))
         )
         agg[f"supported{i}"] = Count("id", filter=_open_during(p))
-    row = scope.cases().aggregate(**agg)
+    return scope.cases().aggregate(**agg)
+
+
+def _cases(periods: list[Period], columns: list[str], minimum: int, row: dict[str, int]) -> Section:
     w = len(periods)
     rows = [
         (_("Dossiers geopend"), [row[f"opened{i}"] for i in range(w)]),
@@ -658,7 +687,9 @@ def _outcomes(
     return Section(key="outcomes", title=_("Ondersteund, integraal aanbod en zelfstandig"), columns=columns, rows=rows)
 
 
-def _escalations(scope: Scope, periods: list[Period], columns: list[str], minimum: int) -> list[Section]:
+def _escalations(
+    scope: Scope, periods: list[Period], columns: list[str], minimum: int, case_counts: dict[str, int]
+) -> list[Section]:
     from arrangements.constants import EscalationReason
 
     w = len(periods)
@@ -678,13 +709,10 @@ def _escalations(scope: Scope, periods: list[Period], columns: list[str], minimu
         periods=periods,
     )[None]
     total = [sum(v[i] for v in by_reason.values()) for i in range(w)]
-    case_counts = scope.cases().aggregate(
-        **{f"n{i}": Count("id", filter=_open_during(p)) for i, p in enumerate(periods)}
-    )
     total_row = reasons.rows[-1].cells if reasons.rows else [Cell(0)] * w
     per_1000, within_cells, within_pct = [], [], []
     for i in range(w):
-        cases_n = case_counts[f"n{i}"]
+        cases_n = case_counts[f"supported{i}"]
         hidden = total_row[i].suppressed or disclosure.is_small(cases_n, minimum)
         rate = (Decimal(total[i]) * 1000 / cases_n).quantize(ONE, ROUND_HALF_UP) if cases_n else None
         per_1000.append(Cell(None, True) if hidden else Cell(rate))
@@ -748,10 +776,10 @@ def _decimal(value: Any) -> Decimal:
 
 def _arrangement_aggregates(scope: Scope, periods: list[Period]) -> ArrangementFigures:
     """The arrangement tables' and seed 004's raw figures in one statement (docs/performance.md,
-    "Quarterly report"): the arrangements of the counted cases are read once (a materialised
-    CTE `a`) with, per period, a flag "running in the period" (o{i}) and a flag "maatwerk or
-    taakveld 6.3 running at its end" (e{i}), their combination as one integer and their law
-    as an integer (the lowest item id of that law); then
+    "Quarterly report"): the arrangements of the counted cases with a running status are read
+    once (a materialised CTE `a`) with, per period, a flag "running in the period" (o{i})
+    and a flag "maatwerk or taakveld 6.3 running at its end" (e{i}), their combination as
+    one integer and their law as an integer (the lowest item id of that law); then
 
     - `pc`: per combination and case the arrangements running per period, and from it per
       combination the arrangements and households per period (households as a GROUP BY
@@ -763,7 +791,9 @@ def _arrangement_aggregates(scope: Scope, periods: list[Period]) -> ArrangementF
       (`_supported_cases`, a 0/1 flag per period), the integrated and the independent
       households (none running at the end, also a case without arrangements);
     - the committed cost per combination and period, from the commitment months of only the
-      periods' months.
+      periods' months. Only arrangements with a running status have commitment months: they
+      are written at the grant and replaced at a change or stop
+      (`arrangements.services._store_schedule`), and a refusal only follows a request.
     """
     conn = connections[scope.using]
     w = len(periods)
@@ -777,17 +807,14 @@ def _arrangement_aggregates(scope: Scope, periods: list[Period]) -> ArrangementF
         CommitmentMonth._meta.db_table,
         Organisation._meta.db_table,
     )
-    running = f"a.status IN ({', '.join(['%s'] * len(RUNNING_STATUSES))})"
     flags = ", ".join(
-        f"({running} AND a.start_date <= %s AND (a.end_date IS NULL OR a.end_date >= %s)"
+        f"(a.start_date <= %s AND (a.end_date IS NULL OR a.end_date >= %s)"
         f" AND (a.stopped_on IS NULL OR a.stopped_on >= %s)) AS o{i}, "
-        f"(i.heavy = 1 AND {running} AND a.start_date <= %s AND (a.end_date IS NULL OR a.end_date >= %s)"
+        f"(i.heavy = 1 AND a.start_date <= %s AND (a.end_date IS NULL OR a.end_date >= %s)"
         f" AND (a.stopped_on IS NULL OR a.stopped_on > %s)) AS e{i}"
         for i in range(w)
     )
-    flag_params = tuple(
-        v for p in periods for v in (*RUNNING_STATUSES, p.end, p.start, p.start, *RUNNING_STATUSES, p.end, p.end, p.end)
-    )
+    flag_params = tuple(v for p in periods for v in (p.end, p.start, p.start, p.end, p.end, p.end))
     forms = " ".join(f"WHEN %s THEN {code}" for code in range(1, len(_FORMS) + 1))
     combo = f"i.lk * {_COMBO_ITEM} + COALESCE(a.provider_id, 0) * 4 + CASE a.delivery_form {forms} ELSE 0 END"
     any_flag = " OR ".join(f"o{i}" for i in range(w))
@@ -819,7 +846,7 @@ def _arrangement_aggregates(scope: Scope, periods: list[Period]) -> ArrangementF
         ), a AS MATERIALIZED (
             SELECT a.id, a.case_id, i.lw, {combo} AS combo, {flags}
               FROM {arrangement} a JOIN i ON i.id = a.item_id
-             WHERE a.case_id IN ({cases_sql})
+             WHERE a.status IN ({", ".join(["%s"] * len(RUNNING_STATUSES))}) AND a.case_id IN ({cases_sql})
         ), pc AS MATERIALIZED (
             SELECT combo, case_id, {each("COUNT(*) FILTER (WHERE o{i}) AS n{i}")}
               FROM a WHERE {any_flag} GROUP BY combo, case_id
@@ -849,6 +876,7 @@ def _arrangement_aggregates(scope: Scope, periods: list[Period]) -> ArrangementF
         Taakveld.T6_3.value,
         *_FORMS,
         *flag_params,
+        *RUNNING_STATUSES,
         *cases_params,
         *supported_params,
         *month_params,
@@ -1069,17 +1097,18 @@ def compute(
     data = ReportData(
         municipality_id=municipality_id, team_id=team_id, period_start=period_start, period_end=period_end
     )
-    # Read once for the outcomes and the arrangement tables (one statement over the arrangements).
+    # Each read once for the sections that share it.
+    case_counts = functools.cache(lambda: _case_counts(scope, periods))
     arrangement_figures = functools.cache(lambda: _arrangement_aggregates(scope, periods))
     steps: list[Callable[[], list[Section] | Section]] = [
         lambda: _signals(scope, periods, columns, minimum),
-        lambda: _cases(scope, periods, columns, minimum),
+        lambda: _cases(periods, columns, minimum, case_counts()),
         lambda: _durations(scope, periods, columns, minimum),
         lambda: _questions(scope, periods, columns, minimum),
         lambda: _self_reliance(scope, periods, columns, minimum),
         lambda: _ladder(scope, periods, columns, minimum),
         lambda: _outcomes(scope, periods, columns, minimum, data.section("cases"), arrangement_figures()),
-        lambda: _escalations(scope, periods, columns, minimum),
+        lambda: _escalations(scope, periods, columns, minimum, case_counts()),
         lambda: _arrangements(periods, minimum, arrangement_figures()),
         lambda: _budget(scope, periods, minimum),
         lambda: _experience(scope, periods, columns, minimum),
