@@ -579,32 +579,38 @@ def _ladder(scope: Scope, periods: list[Period], columns: list[str], minimum: in
         .order_by("measured_on", "id")
         .values("rung")[:1]
     )
-    counts: dict[str, list[int]] = {"up": [], "same": [], "down": []}
-    for p in periods:
+
+    def last_in(p: Period) -> Q:
+        # No later evaluation measurement of the member up to the period's end.
         later = LadderMeasurement.objects.filter(
             member_id=OuterRef("member_id"),
             source=MeasurementSource.EVALUATION,
             measured_on__gt=OuterRef("measured_on"),
             measured_on__lte=p.end,
         )
-        move = models.Case(
-            When(rung__gt=F("first"), then=Value("up")),
-            When(rung__lt=F("first"), then=Value("down")),
-            default=Value("same"),
-        )
-        rows = (
-            LadderMeasurement.objects.using(scope.using)
-            .filter(scope.case_q("case"), p.q("measured_on"), source=MeasurementSource.EVALUATION)
-            .filter(~Exists(later))
-            .annotate(first=first_rung)
-            .annotate(move=move)
-            .values("move")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-        got = {r["move"]: r["n"] for r in rows}
-        for k in counts:
-            counts[k].append(got.get(k, 0))
+        return p.q("measured_on") & ~Q(Exists(later))
+
+    span = Q()
+    for p in periods:
+        span |= p.q("measured_on")
+    move = models.Case(
+        When(rung__gt=F("first"), then=Value("up")),
+        When(rung__lt=F("first"), then=Value("down")),
+        default=Value("same"),
+    )
+    # One query for all periods: per move, a count per period of the measurements that are
+    # the member's last in it.
+    rows = (
+        LadderMeasurement.objects.using(scope.using)
+        .filter(scope.case_q("case"), span, source=MeasurementSource.EVALUATION)
+        .annotate(first=first_rung)
+        .annotate(move=move)
+        .values("move")
+        .annotate(**{f"n{i}": Count("id", filter=last_in(p)) for i, p in enumerate(periods)})
+        .order_by()
+    )
+    got = {r["move"]: [r[f"n{i}"] for i in range(len(periods))] for r in rows}
+    counts = {k: got.get(k, [0] * len(periods)) for k in ("up", "same", "down")}
     return _count_section(
         key="participation_ladder",
         title=_("Beweging op de participatieladder"),
