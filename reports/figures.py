@@ -749,7 +749,7 @@ RUNNING_STATUSES = ("granted", "allocated", "started", "stopped")
 # so the statement below groups on one number instead of four columns (two of them text):
 # the lowest catalogue item id with the same law and kind, times 2**40, plus the provider
 # id (0 for none) times 4, plus the delivery form's code (0 none, 1 + its position in
-# DeliveryForm). Provider ids stay far below 2**38.
+# DeliveryForm, so at most three forms fit). Provider ids stay far below 2**38.
 _COMBO_ITEM = 1 << 40
 _FORMS = tuple(DeliveryForm.values)
 
