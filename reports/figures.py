@@ -82,6 +82,14 @@ class Period:
         return Q(**{f"{field}__gte": self.start, f"{field}__lte": self.end})
 
 
+def _in_any(periods: Iterable[Period], field: str) -> Q:
+    """`field` in at least one of the periods."""
+    span = Q()
+    for p in periods:
+        span |= p.q(field)
+    return span
+
+
 def periods_for(start: dt.date, end: dt.date) -> list[Period]:
     """The period, the one before it (a quarter before a quarter; otherwise as many days
     right before it) and the same period a year earlier."""
@@ -169,10 +177,8 @@ def _period_counts(
     date_field: str, periods: Sequence[Period], count: str = "id", distinct: bool = False
 ) -> tuple[Q, dict[str, Count]]:
     """The rows in any of the periods, and a filtered COUNT per period (n0, n1, ...)."""
-    span = Q()
-    for p in periods:
-        span |= p.q(date_field)
-    return span, {f"n{i}": Count(count, filter=p.q(date_field), distinct=distinct) for i, p in enumerate(periods)}
+    counts = {f"n{i}": Count(count, filter=p.q(date_field), distinct=distinct) for i, p in enumerate(periods)}
+    return _in_any(periods, date_field), counts
 
 
 def _by_period(qs: QuerySet, *, key: str | None, date_field: str, periods: Sequence[Period], count: str = "id",
@@ -376,8 +382,7 @@ def _first_signal() -> Subquery:
 
 def _case_ids_sql(scope: Scope) -> tuple[str, tuple[Any, ...]]:
     """The SQL (and parameters) of the ids of the counted cases, for raw aggregate queries."""
-    sql, params = scope.cases().values("id").query.get_compiler(using=scope.using).as_sql()
-    return sql, tuple(params)
+    return _sql_of(scope.cases().values("id"))
 
 
 def _days_between(later: str, earlier: str, vendor: str) -> str:
@@ -496,9 +501,7 @@ def _self_reliance(scope: Scope, periods: list[Period], columns: list[str], mini
     Both only for the members in `cand`. The averages are AVG over the same smallint
     differences as before (numeric in PostgreSQL, float in SQLite)."""
     w = len(periods)
-    span = Q()
-    for p in periods:
-        span |= p.q("evaluation__date")
+    span = _in_any(periods, "evaluation__date")
     cand_sql, cand_params = _sql_of(
         EvaluationScore.objects.using(scope.using)
         .filter(scope.case_q("evaluation__plan__case"), span)
@@ -590,9 +593,6 @@ def _ladder(scope: Scope, periods: list[Period], columns: list[str], minimum: in
         )
         return p.q("measured_on") & ~Q(Exists(later))
 
-    span = Q()
-    for p in periods:
-        span |= p.q("measured_on")
     move = models.Case(
         When(rung__gt=F("first"), then=Value("up")),
         When(rung__lt=F("first"), then=Value("down")),
@@ -602,7 +602,7 @@ def _ladder(scope: Scope, periods: list[Period], columns: list[str], minimum: in
     # the member's last in it.
     rows = (
         LadderMeasurement.objects.using(scope.using)
-        .filter(scope.case_q("case"), span, source=MeasurementSource.EVALUATION)
+        .filter(scope.case_q("case"), _in_any(periods, "measured_on"), source=MeasurementSource.EVALUATION)
         .annotate(first=first_rung)
         .annotate(move=move)
         .values("move")
