@@ -22,16 +22,15 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from socialdomain.audit import audit_write
-from socialdomain.bulk import insert_rows
+from socialdomain.bulk import insert_rows, upsert_add
 
 from .constants import EntryKind
 from .models import Budget, BudgetLine, HouseholdSpend, LedgerEntry, MonthlyRollup, UnitCostRollup
@@ -68,48 +67,6 @@ class Actual:
     volume: Decimal | None = None
     correction: bool = False
     item_id: int | None = None  # the catalogue item, for the unit cost per provision
-
-
-def _cell_key_order(key: tuple) -> tuple:  # type: ignore[type-arg]
-    """The services' lock order (line, team, provider, …), NULL as 0."""
-    return tuple(0 if part is None else part for part in key)
-
-
-def _upsert_add(
-    model: type[models.Model],
-    *,
-    key_columns: Sequence[str],
-    fields: Sequence[str],
-    cells: dict,  # type: ignore[type-arg]
-    nullable: Sequence[str] = ("team_id", "provider_id"),
-) -> None:
-    """Add each cell's amounts (one per column of `fields`) to its summary row, creating
-    missing rows: one statement.
-
-    The conflict target is the expression index of the model's unique constraint
-    (`line, COALESCE(team, 0), COALESCE(provider, 0), …`; `nullable` names the coalesced
-    columns), so it is the same cell that `services._add_to_cell` finds; concurrent
-    bookings add to it safely. Cells are sent in the services' lock order.
-    """
-    if not cells:
-        return
-    q = connection.ops.quote_name
-    table = q(model._meta.db_table)
-    target = ", ".join(f"COALESCE({q(c)}, 0)" if c in nullable else q(c) for c in key_columns)
-    others = [f.column for f in model._meta.concrete_fields if f.column not in (*key_columns, *fields, "id")]
-    columns = ", ".join(q(c) for c in (*key_columns, *fields, *others))
-    row = "(" + ", ".join(["%s"] * (len(key_columns) + len(fields) + len(others))) + ")"
-    params: list[Any] = []
-    for key in sorted(cells, key=_cell_key_order):
-        params.extend([*key, *cells[key], *([ZERO] * len(others))])
-    updates = ", ".join(f"{q(f)} = {table}.{q(f)} + EXCLUDED.{q(f)}" for f in fields)
-    # Only quoted table/column names of our models go into the text; all values are parameters.
-    sql = (
-        f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(cells))} "  # noqa: S608
-        f"ON CONFLICT ({target}) DO UPDATE SET {updates}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
 
 
 LEDGER_COLUMNS = (
@@ -214,21 +171,26 @@ def actuals_book(
             cell = unit[(e.line_id, e.team_id, e.provider_id, e.item_id, e.month)]
             cell[0] += e.amount
             cell[1] += e.volume
-    _upsert_add(
-        MonthlyRollup, key_columns=["line_id", "team_id", "provider_id", "month"], fields=["realised"], cells=rollup
+    upsert_add(
+        MonthlyRollup,
+        key_columns=["line_id", "team_id", "provider_id", "month"],
+        fields=["realised"],
+        cells=rollup,
+        nullable=("team_id", "provider_id"),
     )
-    _upsert_add(
+    upsert_add(
         HouseholdSpend,
         key_columns=["line_id", "team_id", "provider_id", "item_id", "household_id"],
         fields=["realised"],
         cells=spend,
         nullable=("team_id", "provider_id", "item_id"),
     )
-    _upsert_add(
+    upsert_add(
         UnitCostRollup,
         key_columns=["line_id", "team_id", "provider_id", "item_id", "month"],
         fields=["realised", "volume"],
         cells=unit,
+        nullable=("team_id", "provider_id"),
     )
     total = sum((e.amount for e in entries), ZERO)
     audit_write(

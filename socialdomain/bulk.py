@@ -1,4 +1,5 @@
-"""One multi-row INSERT for many new rows of one model, without model instances.
+"""One multi-row INSERT for many new rows of one model, without model instances (`insert_rows`),
+and one upsert that adds amounts to many cells of a summary table (`upsert_add`).
 
 What `bulk_create` does, without its per-object and per-value Python preparation (model
 `__init__`, `pre_save`, `get_db_prep_save` for every field of every row), which costs more
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.db import connections, models
@@ -61,6 +63,51 @@ def insert_rows(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [pk for (pk,) in cursor.fetchall()] if returning_ids else []
+
+
+def _cell_key_order(key: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The lock order of the summary cells (the key's columns in order), NULL as 0."""
+    return tuple(0 if part is None else part for part in key)
+
+
+def upsert_add(
+    model: type[models.Model],
+    *,
+    key_columns: Sequence[str],
+    fields: Sequence[str],
+    cells: Mapping[tuple[Any, ...], Sequence[Decimal]],
+    nullable: Sequence[str],
+    using: str = "default",
+) -> None:
+    """Add each cell's amounts (one per column of `fields`) to its summary row, creating
+    missing rows: one statement. The model's other columns start at 0 in a new row.
+
+    The conflict target is the expression index of the model's unique constraint (the key
+    columns in order, `COALESCE(column, 0)` for the columns named in `nullable`), so
+    concurrent bookings add to the same cell safely. Cells are sent in one lock order (the
+    key's columns in order) so two transactions cannot deadlock on each other's cells.
+    """
+    if not cells:
+        return
+    connection = connections[using]
+    q = connection.ops.quote_name
+    table = q(model._meta.db_table)
+    target = ", ".join(f"COALESCE({q(c)}, 0)" if c in nullable else q(c) for c in key_columns)
+    others = [f.column for f in model._meta.concrete_fields if f.column not in (*key_columns, *fields, "id")]
+    columns = ", ".join(q(c) for c in (*key_columns, *fields, *others))
+    row = "(" + ", ".join(["%s"] * (len(key_columns) + len(fields) + len(others))) + ")"
+    zero = Decimal("0.00")
+    params: list[Any] = []
+    for key in sorted(cells, key=_cell_key_order):
+        params.extend([*key, *cells[key], *([zero] * len(others))])
+    updates = ", ".join(f"{q(f)} = {table}.{q(f)} + EXCLUDED.{q(f)}" for f in fields)
+    # Only quoted table/column names of our models go into the text; all values are parameters.
+    sql = (
+        f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(cells))} "  # noqa: S608
+        f"ON CONFLICT ({target}) DO UPDATE SET {updates}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def uuid_value(value: uuid.UUID, *, using: str = "default") -> str:
