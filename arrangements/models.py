@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -319,6 +320,44 @@ class CommitmentMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.arrangement_id} {self.month:%Y-%m}"
+
+
+class CommitmentTotal(models.Model):
+    """The committed cost per municipality x catalogue item x provider x delivery form x
+    month: the sum of `CommitmentMonth` over the arrangements with that key.
+
+    Kept in step where the months are written (`services._store_schedule`, through
+    `totals.shift`) and deleted (retention, through `totals.release`); `totals.rebuild`
+    recomputes it. The quarterly report reads these few hundred cells per month instead of
+    every commitment month of every arrangement (docs/performance.md). The key is fixed
+    for an arrangement once it has months: its case's team (so municipality), item,
+    provider and delivery form do not change after the request. No case, household or
+    person is in it.
+    """
+
+    municipality = models.ForeignKey("accounts.Municipality", on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(CatalogueItem, on_delete=models.PROTECT, related_name="+")
+    provider = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, null=True, related_name="+")
+    delivery_form = models.CharField(max_length=4, choices=DeliveryForm.choices, blank=True)
+    month = models.DateField()  # first day of the month
+    amount = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                models.F("municipality"),
+                models.F("item"),
+                Coalesce("provider", 0),
+                models.F("delivery_form"),
+                models.F("month"),
+                name="commitment_total_one_cell",
+            )
+        ]
+        verbose_name = _("verplichtingen per maand (totaal)")
+        verbose_name_plural = _("verplichtingen per maand (totalen)")
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"
 
 
 class Escalation(models.Model):

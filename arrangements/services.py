@@ -30,7 +30,7 @@ from socialdomain.audit import audit_write
 from socialdomain.pdf import render_pdf
 
 from . import access as expert_access
-from . import cost
+from . import cost, totals
 from .constants import (
     COMMITTED_STATUSES,
     ArrangementStatus,
@@ -288,12 +288,21 @@ def _store_schedule(
     actor: User | None,
     ceiling_approved_by: int | None = None,
 ) -> None:
-    """Replace the stored schedule and tell the budget (inside the caller's transaction)."""
-    CommitmentMonth.objects.filter(arrangement=arrangement).delete()
+    """Replace the stored schedule, keep the totals in step and tell the budget (inside the
+    caller's transaction, on the locked arrangement)."""
+    stored = CommitmentMonth.objects.filter(arrangement=arrangement)
+    before = dict(stored.values_list("month", "amount"))
+    stored.delete()
     CommitmentMonth.objects.bulk_create(
         [CommitmentMonth(arrangement=arrangement, month=m.month, amount=m.amount) for m in months]
     )
     case = arrangement.case
+    totals.shift(
+        arrangement,
+        municipality_id=case.team.municipality_id,
+        old=before,
+        new={m.month: m.amount for m in months},
+    )
     commitment_changed(
         CommitmentChange(
             arrangement_id=arrangement.pk,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Municipality, Notification, User
 from accounts.permissions import admin_municipality_ids
+from arrangements import totals as commitment_totals
 from arrangements.models import Arrangement, CeilingApproval, Decision, Escalation
 from audit.models import AccessGround
 from budget.models import HouseholdContribution
@@ -282,6 +283,8 @@ ARRANGEMENT_RECORDS = (CeilingApproval, ProviderMessage, AllocationRequest, Prog
 
 
 def _delete_arrangement_records(case: Case) -> None:
+    # The commitment months go with their arrangements (CASCADE); their totals first.
+    commitment_totals.release(Arrangement.objects.filter(case=case))
     for model in ARRANGEMENT_RECORDS:
         model._default_manager.filter(arrangement__case=case).delete()
     lines = DeclarationLine.objects.filter(arrangement__case=case)

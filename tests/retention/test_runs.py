@@ -11,7 +11,7 @@ from django.apps import apps
 from django.db import DatabaseError, connection
 
 from arrangements.constants import Law
-from arrangements.models import Arrangement, Decision, Escalation
+from arrangements.models import Arrangement, CommitmentTotal, Decision, Escalation
 from audit.models import AuditEvent
 from cases.models import Case, CaseNote, Consent, Household, HouseholdMember, Person
 from intake.models import Gesprek, MeldcodeStep, Signal
@@ -225,10 +225,14 @@ def test_the_whole_file_of_a_case_goes_agreed_plan_and_decision_included(db, dja
     assert Decision.objects.filter(case=case).exists() and MeldcodeStep.objects.filter(case=case).exists()
     run = services.run_create_dry_run(municipality=place.municipality)
     assert run is not None and run.counts[RecordType.CASE_WMO] == 1
+    committed = CommitmentTotal.objects.filter(municipality=place.municipality).exclude(amount=0)
+    assert committed.exists()
 
     run = _approve_and_run(run, _staff(place.municipality), django_capture_on_commit_callbacks)
 
     assert run.status == RunStatus.DONE and run.removed == {"case_wmo": 1}
+    # The commitment totals the reports read lose the removed arrangement's months too.
+    assert not committed.exists()
     for model in (Plan, Arrangement, Escalation, Decision, Gesprek, MeldcodeStep, Signal, CaseNote):
         assert not model.objects.filter(case_id=case.pk).exists()
     assert not Consent.objects.filter(member__household_id=household_id).exists()
