@@ -54,6 +54,7 @@ COUNTED_TABLES = [
     "plan_questionnaireanswer",
     "arrangements_arrangement",
     "arrangements_commitmentmonth",
+    "arrangements_commitmenttotal",
     "arrangements_escalation",
     "budget_ledgerentry",
     "budget_monthlyrollup",
@@ -79,6 +80,7 @@ REPORT_TABLES = [
     "plan_evaluation",
     "plan_plan",
     "arrangements_commitmentmonth",
+    "arrangements_commitmenttotal",
     "arrangements_escalation",
     "arrangements_arrangement",
     "arrangements_catalogueitem",
@@ -113,6 +115,7 @@ def generate(*, cases: int, arrangements: int, declarations: int) -> None:
 
     from accounts.constants import Role, TeamKind
     from accounts.models import Membership, Municipality, Organisation, Team, User
+    from arrangements import totals as commitment_totals
     from arrangements.constants import Law, ProvisionKind, Taakveld
     from arrangements.models import CatalogueItem
     from budget import services
@@ -319,6 +322,9 @@ def generate(*, cases: int, arrangements: int, declarations: int) -> None:
               JOIN budget_budgetline l ON l.budget_id = b.id AND l.law = i.law AND l.taakveld = i.taakveld""",
             "declaration lines (ledger actuals)",
         )
+    t = time.perf_counter()
+    cells = commitment_totals.rebuild(municipality_id=muni.pk)
+    print(f"  commitment totals: {cells} cells rebuilt in {time.perf_counter() - t:.1f} s")
     for budget in Budget.objects.filter(municipality=muni):
         t = time.perf_counter()
         services.rollups_rebuild(budget=budget)

@@ -47,7 +47,7 @@ from django.utils.translation import gettext as _
 from accounts.constants import TeamKind
 from accounts.models import Organisation
 from arrangements.constants import DeliveryForm, Law, ProvisionKind, Taakveld
-from arrangements.models import Arrangement, CatalogueItem, CommitmentMonth, Escalation
+from arrangements.models import Arrangement, CatalogueItem, CommitmentMonth, CommitmentTotal, Escalation
 from budget.models import BudgetLine, HouseholdSpend, MonthlyRollup
 from cases.models import Case, HouseholdMember, Person
 from intake.constants import GOAL_THRESHOLD, Domain, GesprekStatus, SignalSource, TriageRoute
@@ -780,6 +780,61 @@ def _decimal(value: Any) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
+def _combo(alias: str) -> str:
+    """The combination integer of the row `alias` (an arrangement or a commitment total;
+    the catalogue item CTE `i` joined): its parameters are `_FORMS`."""
+    forms = " ".join(f"WHEN %s THEN {code}" for code in range(1, len(_FORMS) + 1))
+    return (
+        f"i.lk * {_COMBO_ITEM} + COALESCE({alias}.provider_id, 0) * 4 + CASE {alias}.delivery_form {forms} ELSE 0 END"
+    )
+
+
+def _cost_rows(scope: Scope, periods: list[Period]) -> tuple[str, tuple[Any, ...]]:
+    """SQL of the rows (combo, month, amount) whose sum per combination and period is the
+    committed cost, over the periods' months only (a part of `_arrangement_aggregates`'
+    statement: the CTEs `i` and `a` are there).
+
+    A team: its arrangements' commitment months (`a`; a team's share is small). The
+    municipality: the kept totals per item, provider, delivery form and month
+    (`CommitmentTotal`, a few hundred cells a month instead of every arrangement's months,
+    docs/performance.md), less the months of the households under a processing
+    restriction (few, read live). Both count the same months: commitment months exist only
+    for the arrangements with a running status — written at the grant, replaced at a change
+    or stop (`arrangements.services._store_schedule`) — and a refusal only follows a request.
+    """
+    in_months = " OR ".join("{m}.month BETWEEN %s AND %s" for _p in periods)
+    month_params = tuple(v for p in periods for v in (p.start.replace(day=1), p.end))
+    month, total, arrangement = (
+        CommitmentMonth._meta.db_table,
+        CommitmentTotal._meta.db_table,
+        Arrangement._meta.db_table,
+    )
+    if scope.team_id is not None:
+        sql = (
+            f"SELECT a.combo, m.month, m.amount FROM {month} m JOIN a ON a.id = m.arrangement_id"  # noqa: S608
+            f" WHERE {in_months.format(m='m')}"
+        )
+        return sql, month_params
+    sql = (
+        f"SELECT {_combo('t')} AS combo, t.month, t.amount FROM {total} t JOIN i ON i.id = t.item_id"  # noqa: S608
+        f" WHERE t.municipality_id = %s AND ({in_months.format(m='t')})"
+    )
+    params = (*_FORMS, scope.municipality_id, *month_params)
+    if scope.restricted_households:
+        restricted_sql, restricted_params = _sql_of(
+            Case.objects.using(scope.using)
+            .filter(team__municipality_id=scope.municipality_id, household_id__in=scope.restricted_households)
+            .values("id")
+        )
+        sql += (
+            f" UNION ALL SELECT {_combo('r')}, m.month, -m.amount FROM {month} m"  # noqa: S608
+            f" JOIN {arrangement} r ON r.id = m.arrangement_id JOIN i ON i.id = r.item_id"
+            f" WHERE r.case_id IN ({restricted_sql}) AND ({in_months.format(m='m')})"
+        )
+        params += (*_FORMS, *restricted_params, *month_params)
+    return sql, params
+
+
 def _arrangement_aggregates(scope: Scope, periods: list[Period]) -> ArrangementFigures:
     """The arrangement tables' and seed 004's raw figures in one statement (docs/performance.md,
     "Quarterly report"): the arrangements of the counted cases with a running status are read
@@ -796,10 +851,7 @@ def _arrangement_aggregates(scope: Scope, periods: list[Period]) -> ArrangementF
       with any arrangement per period (the total rows), and, joined to the supported cases
       (`_supported_cases`, a 0/1 flag per period), the integrated and the independent
       households (none running at the end, also a case without arrangements);
-    - the committed cost per combination and period, from the commitment months of only the
-      periods' months. Only arrangements with a running status have commitment months: they
-      are written at the grant and replaced at a change or stop
-      (`arrangements.services._store_schedule`), and a refusal only follows a request.
+    - the committed cost per combination and period (`_cost_rows`).
     """
     conn = connections[scope.using]
     w = len(periods)
@@ -807,10 +859,9 @@ def _arrangement_aggregates(scope: Scope, periods: list[Period]) -> ArrangementF
     supported_sql, supported_params = _sql_of(
         _supported_cases(scope, periods).values("id", *(f"s{i}" for i in range(w)))
     )
-    arrangement, item, month, organisation = (
+    arrangement, item, organisation = (
         Arrangement._meta.db_table,
         CatalogueItem._meta.db_table,
-        CommitmentMonth._meta.db_table,
         Organisation._meta.db_table,
     )
     flags = ", ".join(
@@ -821,8 +872,6 @@ def _arrangement_aggregates(scope: Scope, periods: list[Period]) -> ArrangementF
         for i in range(w)
     )
     flag_params = tuple(v for p in periods for v in (p.end, p.start, p.start, p.end, p.end, p.end))
-    forms = " ".join(f"WHEN %s THEN {code}" for code in range(1, len(_FORMS) + 1))
-    combo = f"i.lk * {_COMBO_ITEM} + COALESCE(a.provider_id, 0) * 4 + CASE a.delivery_form {forms} ELSE 0 END"
     any_flag = " OR ".join(f"o{i}" for i in range(w))
 
     def each(template: str) -> str:
@@ -839,9 +888,9 @@ def _arrangement_aggregates(scope: Scope, periods: list[Period]) -> ArrangementF
 
     nulls = ", ".join(["CAST(NULL AS NUMERIC)"] * w)
     int_nulls = ", ".join(["NULL"] * w)
-    in_months = " OR ".join("m.month BETWEEN %s AND %s" for _p in periods)
-    costs = ", ".join("SUM(m.amount) FILTER (WHERE m.month BETWEEN %s AND %s)" for _p in periods)
+    costs = ", ".join("SUM(x.amount) FILTER (WHERE x.month BETWEEN %s AND %s)" for _p in periods)
     month_params = tuple(v for p in periods for v in (p.start.replace(day=1), p.end))
+    cost_sql, cost_params = _cost_rows(scope, periods)
     # Only table names from the models' metadata and fixed fragments are formatted in; every
     # value is a query parameter.
     sql = f"""
@@ -850,7 +899,7 @@ def _arrangement_aggregates(scope: Scope, periods: list[Period]) -> ArrangementF
                    CASE WHEN kind = %s OR taakveld = %s THEN 1 ELSE 0 END AS heavy
               FROM {item}
         ), a AS MATERIALIZED (
-            SELECT a.id, a.case_id, i.lw, {combo} AS combo, {flags}
+            SELECT a.id, a.case_id, i.lw, {_combo("a")} AS combo, {flags}
               FROM {arrangement} a JOIN i ON i.id = a.item_id
              WHERE a.status IN ({", ".join(["%s"] * len(RUNNING_STATUSES))}) AND a.case_id IN ({cases_sql})
         ), pc AS MATERIALIZED (
@@ -872,10 +921,9 @@ def _arrangement_aggregates(scope: Scope, periods: list[Period]) -> ArrangementF
                {each("SUM(CASE WHEN c.s{i} = 1 AND COALESCE(p.he{i}, 0) = 0 THEN 1 ELSE 0 END)")}, {nulls}
           FROM ({supported_sql}) c LEFT JOIN per_case p ON p.case_id = c.id
         UNION ALL
-        SELECT 'c', {decoded("a.combo")}, {int_nulls}, {int_nulls}, {costs}
-          FROM {month} m JOIN a ON a.id = m.arrangement_id
-         WHERE {in_months}
-         GROUP BY a.combo
+        SELECT 'c', {decoded("x.combo")}, {int_nulls}, {int_nulls}, {costs}
+          FROM ({cost_sql}) x
+         GROUP BY x.combo
     """  # noqa: S608
     params = (
         ProvisionKind.MAATWERK.value,
@@ -886,7 +934,7 @@ def _arrangement_aggregates(scope: Scope, periods: list[Period]) -> ArrangementF
         *cases_params,
         *supported_params,
         *month_params,
-        *month_params,
+        *cost_params,
     )
     with conn.cursor() as cur:
         cur.execute(sql, params)

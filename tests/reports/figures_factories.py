@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from accounts.constants import Role
 from accounts.models import Organisation, Team, User
+from arrangements import totals
 from arrangements.constants import DeliveryForm, Frequency, Law, ProvisionKind, Taakveld, Unit
 from arrangements.models import Arrangement, CatalogueItem, CommitmentMonth, Escalation
 from cases.constants import MemberRole
@@ -209,8 +210,12 @@ def arrangement_create(
         stop_reason="other" if status == "stopped" else "",
         requested_by=place.regisseur,
     )
-    for month, amount in (months or {}).items():
-        CommitmentMonth.objects.create(arrangement=a, month=month, amount=Decimal(amount))
+    schedule = {month: Decimal(amount) for month, amount in (months or {}).items()}
+    CommitmentMonth.objects.bulk_create(
+        [CommitmentMonth(arrangement=a, month=month, amount=amount) for month, amount in schedule.items()]
+    )
+    # As arrangements.services._store_schedule keeps them.
+    totals.shift(a, municipality_id=case.team.municipality_id, old={}, new=schedule)
     return a
 
 

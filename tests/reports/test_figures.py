@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import statistics
@@ -275,6 +276,28 @@ def test_a_person_under_processing_restriction_is_left_out_of_every_count() -> N
     for (key, label), expected in counts.items():
         assert values(data.section(key), label)[0] == expected, (key, label)
     assert values(data.section("arrangements_by_law"), "Wmo 2015")[3] == Decimal("10.00")
+
+
+def test_the_municipality_cost_from_the_kept_totals_is_the_sum_of_its_teams_live_costs() -> None:
+    # The municipality's report reads arrangements.CommitmentTotal, a team's report the
+    # commitment months themselves: both must give the same money.
+    place = f.place_create()
+    other = dataclasses.replace(place, team=TeamFactory(municipality=place.team.municipality))
+    elsewhere = f.place_create()  # another municipality: never counted
+    for where, amount in ((place, "100.00"), (other, "30.25"), (elsewhere, "999.00")):
+        case = f.case_create(where, opened_on=IN_Q2)
+        months = {dt.date(2026, 5, 1): amount, dt.date(2026, 8, 1): amount, dt.date(2026, 10, 1): amount}
+        f.arrangement_create(where, case, item="wmo", start=dt.date(2026, 5, 1), months=months)
+    restricted = f.case_create(place, opened_on=IN_Q2, restricted=True)
+    f.arrangement_create(place, restricted, item="wmo", start=IN_Q3, months={dt.date(2026, 8, 1): "7.00"})
+
+    def cost(data: ReportData) -> list:
+        return values(data.section("arrangements_by_law"), "Wmo 2015")[3:]
+
+    municipality = cost(report(place))
+    assert municipality == [Decimal("130.25"), Decimal("130.25"), Decimal("0.00")]
+    teams = [cost(report(p, team=True)) for p in (place, other)]
+    assert [a + b for a, b in zip(*teams, strict=True)] == municipality
 
 
 def test_a_team_report_counts_only_that_team_and_never_another_municipality() -> None:
