@@ -87,7 +87,8 @@ def test_shared_case_appears_in_admin_until_the_share_is_revoked(client, make_us
 def test_persons_are_not_in_the_admin_and_the_case_page_there_shows_no_person_data(client, make_user, team):
     regisseur = _staff_regisseur(make_user, team)
     case = CaseFactory(team=team, regisseur=regisseur)
-    person = PersonFactory(bsn=VALID_BSN, last_name="Jansen")
+    # A distinctive first name: a random one as short as "Bo" occurs in any admin page's text.
+    person = PersonFactory(bsn=VALID_BSN, first_name="Wilhelmientje", last_name="Jansen")
     services.member_add(actor=regisseur, household=case.household, person=person, role="parent", case=case)
     client.force_login(regisseur)
 
