@@ -12,8 +12,8 @@ without a case), a final gesprek with three self-reliance scores for 90 % of the
 agreed plan for 80 %, an evaluation with new scores for half of those, participatieladder
 measurements, questionnaires, escalations for 5 %, the arrangements (default 250 000, three
 commitment months each) and the declaration lines (default 750 000 ledger actuals) — so
-1 000 000 arrangement and declaration rows — over two budget years, and the budget's
-summaries rebuilt from the ledger.
+1 000 000 arrangement and declaration rows — over two budget years; then the commitment
+totals rebuilt from the months and the budget's summaries from the ledger.
 
 Measures, in one run:
   (a) the quarterly report of the municipality for Q3 2026 (every section, on the
