@@ -149,6 +149,12 @@ class Scope:
             qs = qs.exclude(household_id__in=self.restricted_households)
         return qs
 
+    def restricted_cases(self) -> QuerySet[Case]:
+        """The municipality's cases of the households under restriction (left out of `cases`)."""
+        return Case.objects.using(self.using).filter(
+            team__municipality_id=self.municipality_id, household_id__in=self.restricted_households
+        )
+
     def case_q(self, prefix: str) -> Q:
         """The same filter for a model that reaches its case through `prefix` (e.g. 'case')."""
         q = Q(**{f"{prefix}__team__municipality_id": self.municipality_id})
@@ -789,6 +795,11 @@ def _combo(alias: str) -> str:
     )
 
 
+def _month_bounds(periods: list[Period]) -> tuple[dt.date, ...]:
+    """Per period the first and last day of its commitment months (`month` is a month's first day)."""
+    return tuple(v for p in periods for v in (p.start.replace(day=1), p.end))
+
+
 def _cost_rows(scope: Scope, periods: list[Period]) -> tuple[str, tuple[Any, ...]]:
     """SQL of the rows (combo, month, amount) whose sum per combination and period is the
     committed cost, over the periods' months only (a part of `_arrangement_aggregates`'
@@ -803,7 +814,7 @@ def _cost_rows(scope: Scope, periods: list[Period]) -> tuple[str, tuple[Any, ...
     or stop (`arrangements.services._store_schedule`) — and a refusal only follows a request.
     """
     in_months = " OR ".join("{m}.month BETWEEN %s AND %s" for _p in periods)
-    month_params = tuple(v for p in periods for v in (p.start.replace(day=1), p.end))
+    month_params = _month_bounds(periods)
     month, total, arrangement = (
         CommitmentMonth._meta.db_table,
         CommitmentTotal._meta.db_table,
@@ -821,11 +832,7 @@ def _cost_rows(scope: Scope, periods: list[Period]) -> tuple[str, tuple[Any, ...
     )
     params = (*_FORMS, scope.municipality_id, *month_params)
     if scope.restricted_households:
-        restricted_sql, restricted_params = _sql_of(
-            Case.objects.using(scope.using)
-            .filter(team__municipality_id=scope.municipality_id, household_id__in=scope.restricted_households)
-            .values("id")
-        )
+        restricted_sql, restricted_params = _sql_of(scope.restricted_cases().values("id"))
         sql += (
             f" UNION ALL SELECT {_combo('r')}, m.month, -m.amount FROM {month} m"  # noqa: S608
             f" JOIN {arrangement} r ON r.id = m.arrangement_id JOIN i ON i.id = r.item_id"
@@ -889,7 +896,7 @@ def _arrangement_aggregates(scope: Scope, periods: list[Period]) -> ArrangementF
     nulls = ", ".join(["CAST(NULL AS NUMERIC)"] * w)
     int_nulls = ", ".join(["NULL"] * w)
     costs = ", ".join("SUM(x.amount) FILTER (WHERE x.month BETWEEN %s AND %s)" for _p in periods)
-    month_params = tuple(v for p in periods for v in (p.start.replace(day=1), p.end))
+    month_params = _month_bounds(periods)
     cost_sql, cost_params = _cost_rows(scope, periods)
     # Only table names from the models' metadata and fixed fragments are formatted in; every
     # value is a query parameter.
